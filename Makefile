@@ -1,0 +1,58 @@
+# Relationship Cockpit. `make demo` and `make test` are all a new user needs.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint format migrations-check messages install install-dev run clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/activate
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## demo: install, migrate, seed the demo book and serve it on http://127.0.0.1:8000
+demo: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	@echo ""
+	@echo "Relationship Cockpit runs on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: install the dev extras, lint, check migrations, run the whole suite
+test: install-dev lint migrations-check
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+## messages: extract and compile the German translations (needs GNU gettext)
+messages: install
+	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv
+
+run: install
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts var

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CockpitConfig(AppConfig):
+    name = "cockpit"
+    verbose_name = _("Cockpit")
+
+    def ready(self) -> None:
+        from cockpit import checks  # noqa: F401  (registers the system checks)
+        from cockpit.permissions import grant_admin_role_permissions
+
+        post_migrate.connect(grant_admin_role_permissions, dispatch_uid="cockpit.admin_perms")
+
+
+class CockpitAdminConfig(AdminConfig):
+    default_site = "cockpit.admin.CockpitAdminSite"

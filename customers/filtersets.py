@@ -1,0 +1,37 @@
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from customers.choices import CustomerKind, Industry
+from customers.models import Contact, Customer
+
+
+def _owners(request) -> QuerySet:
+    User = get_user_model()
+    if request is None:
+        return User.objects.none()
+    visible = Customer.objects.visible_to(request.user)
+    return User.objects.filter(pk__in=visible.values("owner")).order_by("username")
+
+
+class CustomerFilterSet(django_filters.FilterSet):
+    """Filters of the customer list; the same set serves the REST API."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    owner = django_filters.ModelChoiceFilter(queryset=_owners, label=_("Owner"))
+    industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"))
+    kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Customer
+        fields = ["q", "owner", "industry", "kind"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        contact_matches = Contact.objects.filter(customer=OuterRef("pk"), name__icontains=value)
+        return queryset.filter(
+            Q(name__icontains=value) | Q(number__istartswith=value) | Exists(contact_matches)
+        )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from customers import views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("new/", views.customer_create, name="create"),
+    path("<str:number>/", views.customer_detail, name="detail"),
+    path("<str:number>/edit/", views.customer_update, name="update"),
+    path("<str:number>/contacts/new/", views.contact_edit, name="contact_create"),
+    path("<str:number>/contacts/<int:contact_id>/", views.contact_edit, name="contact_update"),
+    path("<str:number>/interactions/new/", views.interaction_create, name="interaction_create"),
+    path("<str:number>/transactions/new/", views.transaction_create, name="transaction_create"),
+]

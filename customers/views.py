@@ -1,0 +1,118 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from customers.filtersets import CustomerFilterSet
+from customers.forms import ContactForm, CustomerForm, InteractionForm, TransactionForm
+from customers.models import Customer
+from customers.timeline import customer_timeline
+
+CUSTOMERS_PER_PAGE = 50
+
+
+def visible_customer(request: HttpRequest, number: str) -> Customer:
+    """The customer with this number, or 404 when it does not exist or is not the user's."""
+    return get_object_or_404(
+        Customer.objects.visible_to(request.user).select_related("owner"), number=number
+    )
+
+
+def customer_list(request: HttpRequest) -> HttpResponse:
+    customers = Customer.objects.visible_to(request.user).select_related("owner")
+    filterset = CustomerFilterSet(request.GET, queryset=customers, request=request)
+    page = Paginator(filterset.qs, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filterset": filterset, "page": page, "query": query.urlencode()}
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "customer-table":
+        return render(request, "customers/_customer_table.html", context)
+    return render(request, "customers/customer_list.html", context)
+
+
+def customer_detail(request: HttpRequest, number: str) -> HttpResponse:
+    customer = visible_customer(request, number)
+    context = {
+        "customer": customer,
+        "contacts": customer.contacts.annotate(interaction_count=Count("interactions")),
+        "timeline": customer_timeline(customer),
+        "interaction_form": InteractionForm(customer=customer),
+    }
+    return render(request, "customers/customer_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def customer_create(request: HttpRequest) -> HttpResponse:
+    form = CustomerForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        customer = form.save()
+        messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
+        return redirect(customer)
+    return render(request, "customers/form_page.html", {"form": form, "heading": _("New customer")})
+
+
+@require_http_methods(["GET", "POST"])
+def customer_update(request: HttpRequest, number: str) -> HttpResponse:
+    customer = visible_customer(request, number)
+    form = CustomerForm(request.POST or None, instance=customer, user=request.user)
+    if form.is_valid():
+        customer = form.save()
+        messages.success(request, _("Changes to %(name)s saved.") % {"name": customer.name})
+        return redirect(customer)
+    context = {"form": form, "customer": customer, "heading": _("Edit customer")}
+    return render(request, "customers/form_page.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, number: str, contact_id: int | None = None) -> HttpResponse:
+    customer = visible_customer(request, number)
+    contact = get_object_or_404(customer.contacts, pk=contact_id) if contact_id else None
+    form = ContactForm(request.POST or None, instance=contact, customer=customer)
+    if form.is_valid():
+        contact = form.save()
+        messages.success(request, _("Contact person %(name)s saved.") % {"name": contact.name})
+        return redirect(customer)
+    heading = _("Edit contact person") if contact else _("New contact person")
+    context = {"form": form, "customer": customer, "heading": heading}
+    return render(request, "customers/form_page.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def interaction_create(request: HttpRequest, number: str) -> HttpResponse:
+    customer = visible_customer(request, number)
+    form = InteractionForm(request.POST or None, customer=customer)
+    if form.is_valid():
+        interaction = form.save(commit=False)
+        interaction.user = request.user
+        interaction.save()
+        messages.success(
+            request,
+            _("%(channel)s logged on %(customer)s.")
+            % {"channel": interaction.get_channel_display(), "customer": customer.name},
+        )
+        return redirect(customer)
+    context = {"form": form, "customer": customer, "heading": _("Log a contact")}
+    return render(request, "customers/form_page.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def transaction_create(request: HttpRequest, number: str) -> HttpResponse:
+    customer = visible_customer(request, number)
+    form = TransactionForm(request.POST or None, customer=customer)
+    if form.is_valid():
+        transaction = form.save()
+        messages.success(
+            request,
+            _("%(kind)s of %(amount)s %(currency)s recorded.")
+            % {
+                "kind": transaction.get_kind_display(),
+                "amount": transaction.amount,
+                "currency": transaction.currency,
+            },
+        )
+        return redirect(customer)
+    context = {"form": form, "customer": customer, "heading": _("Add transaction")}
+    return render(request, "customers/form_page.html", context)

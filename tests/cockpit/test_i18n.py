@@ -1,0 +1,39 @@
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_page_renders_in_german_for_a_german_browser(client_a, customer_a):
+    response = client_a.get(reverse("customers:list"), HTTP_ACCEPT_LANGUAGE="de")
+    content = response.content.decode()
+    assert '<html lang="de">' in content
+    assert "Kunden" in content
+    assert (
+        "Kontakt erfassen"
+        in client_a.get(customer_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    )
+
+
+def test_english_is_the_default(client_a, customer_a):
+    content = client_a.get(customer_a.get_absolute_url()).content.decode()
+    assert '<html lang="en">' in content
+    assert "Log a contact" in content
+
+
+def test_the_language_switch_sticks(client_a):
+    client_a.post(reverse("set_language"), {"language": "de", "next": "/customers/"})
+    assert "Abmelden" in client_a.get(reverse("customers:list")).content.decode()
+
+
+def test_the_login_page_is_translated(client):
+    content = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Anmelden" in content
+
+
+def test_model_choices_are_translated():
+    from customers.choices import Channel
+
+    with translation.override("de"):
+        assert str(Channel.PHONE.label) == "Telefon"

@@ -1,0 +1,89 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dj_database_url
+import pytest
+
+from cockpit.envvars import env_bool, env_int, env_list, env_str
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_env_helpers_read_types_and_secret_files(monkeypatch, tmp_path):
+    monkeypatch.setenv("COCKPIT_FLAG", "yes")
+    monkeypatch.setenv("COCKPIT_COUNT", "12")
+    monkeypatch.setenv("COCKPIT_HOSTS", "a.example, b.example")
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("COCKPIT_SECRET", "from-the-env")
+    monkeypatch.setenv("COCKPIT_SECRET_FILE", str(secret))
+    assert env_bool("COCKPIT_FLAG") is True
+    assert env_bool("COCKPIT_UNSET", default=True) is True
+    assert env_int("COCKPIT_COUNT", 3) == 12
+    assert env_list("COCKPIT_HOSTS", []) == ["a.example", "b.example"]
+    assert env_str("COCKPIT_SECRET") == "from-a-file"
+
+
+def test_a_bad_value_names_the_variable(monkeypatch):
+    monkeypatch.setenv("COCKPIT_FLAG", "maybe")
+    with pytest.raises(ValueError, match="COCKPIT_FLAG='maybe' is not a boolean"):
+        env_bool("COCKPIT_FLAG")
+    monkeypatch.setenv("COCKPIT_COUNT", "ten")
+    with pytest.raises(ValueError, match="COCKPIT_COUNT='ten' is not a whole number"):
+        env_int("COCKPIT_COUNT", 1)
+
+
+def test_database_urls_of_both_engines_are_understood():
+    assert (
+        dj_database_url.parse("sqlite:////tmp/x.sqlite3")["ENGINE"] == "django.db.backends.sqlite3"
+    )
+    pg = dj_database_url.parse("postgres://cockpit:pw@db:5432/cockpit")
+    assert (pg["ENGINE"], pg["HOST"], pg["NAME"]) == (
+        "django.db.backends.postgresql",
+        "db",
+        "cockpit",
+    )
+
+
+def _import_wsgi(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import cockpit.wsgi"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_with_the_default_secret_key():
+    refused = _import_wsgi()
+    assert refused.returncode != 0
+    assert "SECRET_KEY is the built-in development key while DEBUG is off" in refused.stderr
+    assert _import_wsgi(SECRET_KEY="a-long-random-production-secret").returncode == 0
+    assert _import_wsgi(DEBUG="1").returncode == 0
+
+
+def test_the_embedded_default_needs_no_services(settings):
+    # The suite's own run decides the engine; the defaults are checked in a clean process.
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os;"
+            "os.environ['DJANGO_SETTINGS_MODULE'] = 'cockpit.settings';"
+            "django.setup();"
+            "from django.conf import settings as s;"
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG)",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert probe.stdout.split() == ["django.db.backends.sqlite3", "True", "False"]

@@ -1,0 +1,82 @@
+"""A rep sees and edits only their own customers; managers see all (per object, 404)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import logged_in
+from tests.factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+CUSTOMER_PAGES = [
+    ("customers:detail", {}),
+    ("customers:update", {}),
+    ("customers:contact_create", {}),
+    ("customers:interaction_create", {}),
+    ("customers:transaction_create", {}),
+]
+
+
+def test_the_list_shows_a_rep_only_their_own_customers(client_a, customer_a, customer_b):
+    response = client_a.get(reverse("customers:list"))
+    assert [c.number for c in response.context["page"]] == ["A-1"]
+    assert b"Beta Logistik AG" not in response.content
+
+
+def test_search_never_finds_another_reps_customer(client_a, customer_a, customer_b):
+    response = client_a.get(reverse("customers:list"), {"q": "Beta"})
+    assert list(response.context["page"]) == []
+    response = client_a.get(reverse("customers:list"), {"q": "B-1"})
+    assert list(response.context["page"]) == []
+
+
+def test_search_finds_by_name_number_and_contact_person(client_a, customer_a):
+    ContactFactory(customer=customer_a, name="Erika Mustermann")
+    for term in ["alpha", "A-1", "Mustermann"]:
+        response = client_a.get(reverse("customers:list"), {"q": term})
+        assert [c.number for c in response.context["page"]] == ["A-1"], term
+
+
+def test_a_manager_sees_every_customer(client_manager, customer_a, customer_b):
+    response = client_manager.get(reverse("customers:list"))
+    assert [c.number for c in response.context["page"]] == ["A-1", "B-1"]
+    response = client_manager.get(reverse("customers:list"), {"owner": customer_b.owner_id})
+    assert [c.number for c in response.context["page"]] == ["B-1"]
+
+
+@pytest.mark.parametrize(("url_name", "kwargs"), CUSTOMER_PAGES)
+def test_another_reps_customer_is_a_404(client_a, customer_b, url_name, kwargs):
+    url = reverse(url_name, args=[customer_b.number])
+    assert client_a.get(url).status_code == 404
+    assert client_a.post(url, {"name": "x", "summary": "x"}).status_code == 404
+
+
+def test_another_reps_contact_person_is_a_404(client_a, customer_b):
+    contact = ContactFactory(customer=customer_b)
+    url = reverse("customers:contact_update", args=[customer_b.number, contact.pk])
+    assert client_a.get(url).status_code == 404
+
+
+def test_a_contact_person_is_reached_only_through_its_own_customer(
+    client_a, customer_a, customer_b
+):
+    contact = ContactFactory(customer=customer_b)
+    url = reverse("customers:contact_update", args=[customer_a.number, contact.pk])
+    assert client_a.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(("url_name", "kwargs"), CUSTOMER_PAGES)
+def test_a_manager_opens_any_customer(client_manager, customer_b, url_name, kwargs):
+    assert client_manager.get(reverse(url_name, args=[customer_b.number])).status_code == 200
+
+
+def test_every_page_requires_login(client, customer_a):
+    for url in [reverse("customers:list"), customer_a.get_absolute_url(), reverse("home")]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_rep_cannot_open_the_django_admin(client_a, admin_user):
+    assert client_a.get("/admin/").status_code == 302
+    assert logged_in(admin_user).get("/admin/customers/customer/").status_code == 200
