@@ -163,3 +163,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# KPI engine
+KPI_CHUNK_SIZE = env_int("KPI_CHUNK_SIZE", 50_000)  # customer ids per worker task
+KPI_RUN_STALE_AFTER_MINUTES = env_int("KPI_RUN_STALE_AFTER_MINUTES", 180)
+KPI_VALUE_CLASS_A_SHARE = env_int("KPI_VALUE_CLASS_A_PERCENT", 80) / 100
+KPI_VALUE_CLASS_B_SHARE = env_int("KPI_VALUE_CLASS_B_PERCENT", 15) / 100
+KPI_NIGHTLY_RECOMPUTE = env_bool("KPI_NIGHTLY_RECOMPUTE", True)
+KPI_NIGHTLY_AT = env_str("KPI_NIGHTLY_AT", "02:30")  # local time of the nightly full run
+
+CELERY_BEAT_SCHEDULE = {}
+if KPI_NIGHTLY_RECOMPUTE:
+    from celery.schedules import crontab
+
+    _hour, _minute = (int(part) for part in KPI_NIGHTLY_AT.split(":"))
+    CELERY_BEAT_SCHEDULE["nightly-kpi-recompute"] = {
+        "task": "customers.tasks.recompute_all_kpis",
+        "schedule": crontab(hour=_hour, minute=_minute),
+    }

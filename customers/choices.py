@@ -62,3 +62,24 @@ class TransactionKind(models.TextChoices):
 # Purchases bill the customer; returns and credit notes reduce net revenue.
 PURCHASE_KINDS = (TransactionKind.ORDER, TransactionKind.INVOICE, TransactionKind.CONTRACT)
 REDUCTION_KINDS = (TransactionKind.RETURN, TransactionKind.CREDIT_NOTE)
+
+
+class ValueClass(models.TextChoices):
+    """ABC by cumulative share of 12-month revenue. Colour sits beside the label."""
+
+    A = "A", _("A")
+    B = "B", _("B")
+    C = "C", _("C")
+
+
+VALUE_CLASS_COLOURS = {ValueClass.A: "class-a", ValueClass.B: "class-b", ValueClass.C: "class-c"}
+
+
+class LifecyclePhase(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    NEW = "new", _("New")
+    GROWING = "growing", _("Growing")
+    LOYAL = "loyal", _("Loyal")
+    AT_RISK = "at_risk", _("At risk")
+    LAPSED = "lapsed", _("Lapsed")
+    TERMINATED = "terminated", _("Terminated")

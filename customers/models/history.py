@@ -5,140 +5,29 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cockpit.roles import sees_all_customers
 from customers.choices import (
     PURCHASE_KINDS,
     Channel,
-    CustomerKind,
     Direction,
-    Industry,
     InteractionKind,
     Rating,
     TransactionKind,
 )
-
-
-class CustomerQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CustomerQuerySet":
-        """The customers a user may see: all for managers and admins, else their own."""
-        if not user.is_authenticated:
-            return self.none()
-        if sees_all_customers(user):
-            return self
-        return self.filter(owner=user)
-
-
-class Customer(models.Model):
-    number = models.CharField(
-        _("customer number"),
-        max_length=32,
-        unique=True,
-        validators=[
-            RegexValidator(
-                r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-                _("Use letters, digits, dots, dashes and underscores only."),
-            )
-        ],
-        help_text=_("The key integrations use (ERP, shop, telephony)."),
-    )
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(
-        _("kind"), max_length=16, choices=CustomerKind.choices, default=CustomerKind.COMPANY
-    )
-    industry = models.CharField(_("industry"), max_length=32, choices=Industry.choices, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        help_text=_("The responsible sales rep."),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="customers",
-    )
-    customer_since = models.DateField(_("customer since"), null=True, blank=True)
-    contact_opt_out = models.BooleanField(
-        _("contact opt-out"),
-        default=False,
-        help_text=_("The customer objected to being contacted."),
-    )
-    notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = CustomerQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("customer")
-        verbose_name_plural = _("customers")
-        ordering = ["name", "number"]
-        indexes = [
-            models.Index(fields=["owner", "name"], name="customer_owner_name_idx"),
-            models.Index(fields=["industry"], name="customer_industry_idx"),
-            models.Index(fields=["name"], name="customer_name_idx"),
-        ]
-        constraints = [
-            models.CheckConstraint(condition=~Q(number=""), name="customer_number_not_empty"),
-            models.CheckConstraint(condition=~Q(name=""), name="customer_name_not_empty"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.number})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("customers:detail", args=[self.number])
-
-
-class ContactQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ContactQuerySet":
-        return self.filter(customer__in=Customer.objects.visible_to(user))
-
-
-class Contact(models.Model):
-    """A contact person at a customer."""
-
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
-    )
-    name = models.CharField(_("name"), max_length=200)
-    role = models.CharField(_("role"), max_length=100, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
-    is_primary = models.BooleanField(_("primary contact"), default=False)
-    contact_opt_out = models.BooleanField(
-        _("contact opt-out"),
-        default=False,
-        help_text=_("This person objected to being contacted."),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = ContactQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("contact person")
-        verbose_name_plural = _("contact persons")
-        ordering = ["-is_primary", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["customer"],
-                condition=Q(is_primary=True),
-                name="contact_one_primary_per_customer",
-                violation_error_message=_("This customer already has a primary contact."),
-            ),
-            models.CheckConstraint(condition=~Q(name=""), name="contact_name_not_empty"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+from customers.models.customers import Contact, Customer
 
 
 class InteractionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "InteractionQuerySet":
         return self.filter(customer__in=Customer.objects.visible_to(user))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for interaction in objs:
+            interaction.set_occurred_on()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Interaction(models.Model):
@@ -169,6 +58,8 @@ class Interaction(models.Model):
         _("type"), max_length=24, choices=InteractionKind.choices, default=InteractionKind.CONTACT
     )
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    # The business-day of occurred_at (TIME_ZONE), kept so date KPIs are plain date arithmetic.
+    occurred_on = models.DateField(_("date"), editable=False)
     rating = models.CharField(
         _("rating"), max_length=16, choices=Rating.choices, default=Rating.NEUTRAL
     )
@@ -190,6 +81,11 @@ class Interaction(models.Model):
         ordering = ["-occurred_at"]
         indexes = [
             models.Index(fields=["customer", "occurred_at"], name="interaction_customer_time_idx"),
+            # Covers the contact KPIs so their aggregate reads only the index.
+            models.Index(
+                fields=["customer", "occurred_on", "kind", "direction", "rating", "satisfaction"],
+                name="interaction_kpi_idx",
+            ),
             models.Index(fields=["contact"], name="interaction_contact_idx"),
         ]
         constraints = [
@@ -202,6 +98,13 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} · {self.customer.name} · {self.occurred_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.set_occurred_on()
+        super().save(*args, **kwargs)
+
+    def set_occurred_on(self) -> None:
+        self.occurred_on = timezone.localdate(self.occurred_at)
 
     def clean(self) -> None:
         if self.contact_id and self.customer_id and self.contact.customer_id != self.customer_id:
@@ -263,7 +166,12 @@ class Transaction(models.Model):
         verbose_name_plural = _("transactions")
         ordering = ["-occurred_on", "-id"]
         indexes = [
-            models.Index(fields=["customer", "occurred_on"], name="transaction_customer_date_idx"),
+            # Covers every transaction KPI: the aggregate streams through the index in
+            # customer order without touching the table.
+            models.Index(
+                fields=["customer", "occurred_on", "kind", "amount", "due_on", "paid_on"],
+                name="transaction_kpi_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,0 +1,410 @@
+"""The KPI engine: every customer's KPIs as SQL over all customers at once.
+
+One INSERT ... SELECT ... ON CONFLICT per chunk of customer ids aggregates transactions
+and interactions (GROUP BY customer) and writes CustomerKPI rows. Scores that depend on
+the whole book (R/F/M quintiles, value class) are then set by one UPDATE against cut-offs
+computed with window functions. The same SQL runs on PostgreSQL and SQLite.
+
+Windows are half-open: "12 months" is (as_of - 365 days, as_of]; nothing after as_of
+counts. Life-cycle rules (first match wins):
+
+    prospect    no purchase yet
+    terminated  last purchase more than 730 days ago
+    lapsed      last purchase more than 365 days ago
+    new         first purchase less than 90 days ago
+    at risk     recency at least twice the usual interval, or revenue trend -30% or worse
+    growing     revenue trend +20% or better
+    loyal       everybody else who buys
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from customers.choices import PURCHASE_KINDS, REDUCTION_KINDS, InteractionKind, LifecyclePhase
+from customers.kpis.sql import date_param, days_between, distinct, id_in, ids_param
+
+TERMINATED_AFTER_DAYS = 730
+LAPSED_AFTER_DAYS = 365
+NEW_FOR_DAYS = 90
+AT_RISK_RECENCY_RATIO = 2.0
+AT_RISK_TREND_PCT = -30.0
+GROWING_TREND_PCT = 20.0
+
+KPI_TABLE = "customers_customerkpi"
+
+
+def _in(values: Sequence[str]) -> str:
+    return "(" + ", ".join(f"'{value}'" for value in values) + ")"
+
+
+PURCHASE = _in(PURCHASE_KINDS)
+REDUCTION = _in(REDUCTION_KINDS)
+
+
+@dataclass(frozen=True)
+class Cuts:
+    """Cut-offs of a full run: score = 1 + the number of cuts a value is beyond."""
+
+    recency: list[int]
+    frequency: list[int]
+    monetary: list[float]
+    value_class_a: float | None
+    value_class_b: float | None
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Cuts | None":
+        return cls(**data) if data else None
+
+    def to_json(self) -> dict:
+        return self.__dict__.copy()
+
+
+def window_params(as_of: dt.date) -> dict[str, object]:
+    ops = connection.ops
+    return {
+        "as_of": ops.adapt_datefield_value(as_of),
+        "d90": ops.adapt_datefield_value(as_of - dt.timedelta(days=90)),
+        "d365": ops.adapt_datefield_value(as_of - dt.timedelta(days=365)),
+        "d730": ops.adapt_datefield_value(as_of - dt.timedelta(days=730)),
+        "computed_at": ops.adapt_datetimefield_value(timezone.now()),
+    }
+
+
+# --- the aggregates ---------------------------------------------------------------------
+
+
+def _transaction_aggregate(customer_filter: str) -> str:
+    signed = f"CASE WHEN kind IN {PURCHASE} THEN amount ELSE -amount END"
+    in_12m = "occurred_on > %(d365)s"
+    in_prev_12m = "occurred_on > %(d730)s AND occurred_on <= %(d365)s"
+    delay = days_between("paid_on", "due_on")
+    return f"""
+        SELECT customer_id,
+            MIN(CASE WHEN kind IN {PURCHASE} THEN occurred_on END) AS first_purchase_on,
+            MAX(CASE WHEN kind IN {PURCHASE} THEN occurred_on END) AS last_purchase_on,
+            SUM(CASE WHEN kind IN {PURCHASE} THEN 1 ELSE 0 END) AS frequency,
+            SUM(CASE WHEN kind IN {PURCHASE} AND {in_12m} THEN 1 ELSE 0 END) AS frequency_12m,
+            SUM(CASE WHEN kind IN {PURCHASE} AND {in_prev_12m} THEN 1 ELSE 0 END)
+                AS frequency_prev_12m,
+            SUM(CASE WHEN kind = 'contract' THEN 1 ELSE 0 END) AS contracts,
+            SUM(CASE WHEN kind = 'contract' AND {in_12m} THEN 1 ELSE 0 END) AS contracts_12m,
+            SUM({signed}) AS monetary_total,
+            SUM(CASE WHEN {in_12m} THEN {signed} ELSE 0 END) AS revenue_12m,
+            SUM(CASE WHEN {in_prev_12m} THEN {signed} ELSE 0 END) AS revenue_prev_12m,
+            SUM(CASE WHEN kind IN {PURCHASE} AND {in_12m} THEN amount ELSE 0 END) AS gross_12m,
+            SUM(CASE WHEN kind IN {REDUCTION} AND {in_12m} THEN amount ELSE 0 END)
+                AS reductions_12m,
+            AVG(CASE WHEN kind IN {PURCHASE} AND {in_12m} AND due_on IS NOT NULL
+                      AND paid_on IS NOT NULL AND paid_on <= %(as_of)s
+                 THEN (CASE WHEN paid_on > due_on THEN {delay} ELSE 0 END) END)
+                AS payment_delay_days,
+            SUM(CASE WHEN kind IN {PURCHASE} AND due_on < %(as_of)s
+                      AND (paid_on IS NULL OR paid_on > %(as_of)s)
+                 THEN amount ELSE 0 END) AS overdue_amount
+        FROM customers_transaction
+        WHERE occurred_on <= %(as_of)s AND {customer_filter}
+        GROUP BY customer_id
+    """
+
+
+def _interaction_aggregate(customer_filter: str) -> str:
+    in_90d = "occurred_on > %(d90)s"
+    in_12m = "occurred_on > %(d365)s"
+    complaint, service = InteractionKind.COMPLAINT.value, InteractionKind.SERVICE_REQUEST.value
+    return f"""
+        SELECT customer_id,
+            MAX(occurred_on) AS last_contact_on,
+            MAX(CASE WHEN direction = 'inbound' THEN occurred_on END) AS last_inbound_on,
+            SUM(CASE WHEN {in_90d} THEN 1 ELSE 0 END) AS contacts_90d,
+            SUM(CASE WHEN {in_90d} AND kind = '{complaint}' THEN 1 ELSE 0 END) AS complaints_90d,
+            SUM(CASE WHEN {in_90d} AND kind = '{service}' THEN 1 ELSE 0 END)
+                AS service_requests_90d,
+            SUM(CASE WHEN {in_12m} THEN 1 ELSE 0 END) AS contacts_12m,
+            SUM(CASE WHEN {in_12m} AND rating = 'positive' THEN 1 ELSE 0 END) AS positive_12m,
+            SUM(CASE WHEN {in_12m} AND rating = 'negative' THEN 1 ELSE 0 END) AS negative_12m,
+            AVG(CASE WHEN {in_12m} THEN satisfaction END) AS satisfaction_avg_12m,
+            SUM(CASE WHEN {in_12m} AND kind IN ('{complaint}', '{service}') THEN 1 ELSE 0 END)
+                AS service_load_12m
+        FROM customers_interaction
+        WHERE occurred_on <= %(as_of)s AND {customer_filter}
+        GROUP BY customer_id
+    """
+
+
+def _earlier(a: str, b: str) -> str:
+    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL OR {a} <= {b} THEN {a} ELSE {b} END"
+
+
+def _later(a: str, b: str) -> str:
+    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL OR {a} >= {b} THEN {a} ELSE {b} END"
+
+
+def score_expressions(
+    cuts: Cuts, recency: str, frequency: str, monetary: str, revenue_12m: str
+) -> dict[str, str]:
+    def score(value: str, limits: list, lower_is_better: bool = False) -> str:
+        if not limits:
+            return "NULL"
+        op = "<" if lower_is_better else ">"
+        steps = " + ".join(
+            f"CASE WHEN {value} {op} {limit!r} THEN 1 ELSE 0 END" for limit in limits
+        )
+        return f"CASE WHEN {frequency} > 0 THEN 1 + {steps} END"
+
+    r = score(recency, cuts.recency, lower_is_better=True)
+    f = score(frequency, cuts.frequency)
+    m = score(monetary, cuts.monetary)
+    segment = f"""(SELECT s.id FROM customers_rfmsegment s
+        WHERE ({r}) BETWEEN s.r_min AND s.r_max AND ({f}) BETWEEN s.f_min AND s.f_max
+        ORDER BY s.priority, s.id LIMIT 1)"""
+    value_class = "'C'"
+    if cuts.value_class_a is not None:
+        b_limit = cuts.value_class_b if cuts.value_class_b is not None else cuts.value_class_a
+        value_class = (
+            f"CASE WHEN {revenue_12m} >= {cuts.value_class_a!r} THEN 'A' "
+            f"WHEN {revenue_12m} >= {b_limit!r} THEN 'B' ELSE 'C' END"
+        )
+    return {
+        "r_score": r,
+        "f_score": f,
+        "m_score": m,
+        "rfm_segment_id": segment,
+        "value_class": value_class,
+    }
+
+
+def kpi_columns(cuts: Cuts | None) -> dict[str, str]:
+    """Column -> SQL expression over customer c, transaction aggregate t, interaction i."""
+    as_of = date_param("as_of")
+    frequency = "COALESCE(t.frequency, 0)"
+    revenue_12m = "COALESCE(t.revenue_12m, 0)"
+    revenue_prev = "COALESCE(t.revenue_prev_12m, 0)"
+    frequency_prev = "COALESCE(t.frequency_prev_12m, 0)"
+    monetary_total = "COALESCE(t.monetary_total, 0)"
+    recency = days_between(as_of, "t.last_purchase_on")
+    interval = (
+        f"CASE WHEN t.frequency >= 2 THEN "
+        f"{days_between('t.last_purchase_on', 't.first_purchase_on')} * 1.0 / (t.frequency - 1) END"
+    )
+    recency_ratio = f"CASE WHEN ({interval}) > 0 THEN {recency} * 1.0 / ({interval}) END"
+    revenue_trend = (
+        f"CASE WHEN {revenue_prev} > 0 THEN 100.0 * ({revenue_12m} - {revenue_prev}) "
+        f"/ {revenue_prev} END"
+    )
+    frequency_trend = (
+        f"CASE WHEN {frequency_prev} > 0 THEN 100.0 * (COALESCE(t.frequency_12m, 0) - "
+        f"{frequency_prev}) / {frequency_prev} END"
+    )
+    last_reaction = _later("t.last_purchase_on", "i.last_inbound_on")
+    start = _earlier("c.customer_since", "t.first_purchase_on")
+    phase = f"""CASE
+        WHEN {frequency} = 0 THEN '{LifecyclePhase.PROSPECT.value}'
+        WHEN {recency} > {TERMINATED_AFTER_DAYS} THEN '{LifecyclePhase.TERMINATED.value}'
+        WHEN {recency} > {LAPSED_AFTER_DAYS} THEN '{LifecyclePhase.LAPSED.value}'
+        WHEN {days_between(as_of, "t.first_purchase_on")} < {NEW_FOR_DAYS}
+            THEN '{LifecyclePhase.NEW.value}'
+        WHEN ({recency_ratio}) >= {AT_RISK_RECENCY_RATIO}
+            OR ({revenue_trend}) <= {AT_RISK_TREND_PCT} THEN '{LifecyclePhase.AT_RISK.value}'
+        WHEN ({revenue_trend}) >= {GROWING_TREND_PCT} THEN '{LifecyclePhase.GROWING.value}'
+        ELSE '{LifecyclePhase.LOYAL.value}'
+    END"""
+    columns = {
+        "customer_id": "c.id",
+        "as_of": as_of,
+        "computed_at": "%(computed_at)s",
+        "relationship_days": days_between(as_of, f"({start})"),
+        "first_purchase_on": "t.first_purchase_on",
+        "last_purchase_on": "t.last_purchase_on",
+        "recency_days": recency,
+        "last_reaction_on": last_reaction,
+        "reaction_recency_days": days_between(as_of, f"({last_reaction})"),
+        "frequency": frequency,
+        "frequency_12m": "COALESCE(t.frequency_12m, 0)",
+        "contracts": "COALESCE(t.contracts, 0)",
+        "contracts_12m": "COALESCE(t.contracts_12m, 0)",
+        "monetary_total": monetary_total,
+        "monetary_avg": (
+            "CASE WHEN t.frequency > 0 THEN ROUND(t.monetary_total * 1.0 / t.frequency, 2) END"
+        ),
+        "revenue_12m": revenue_12m,
+        "purchase_interval_days": interval,
+        "recency_ratio": recency_ratio,
+        "revenue_prev_12m": revenue_prev,
+        "revenue_trend_pct": revenue_trend,
+        "frequency_prev_12m": frequency_prev,
+        "frequency_trend_pct": frequency_trend,
+        "return_ratio": "CASE WHEN t.gross_12m > 0 THEN 100.0 * t.reductions_12m / t.gross_12m END",
+        "payment_delay_days": "t.payment_delay_days",
+        "overdue_amount": "COALESCE(t.overdue_amount, 0)",
+        "last_contact_on": "i.last_contact_on",
+        "days_since_contact": days_between(as_of, "i.last_contact_on"),
+        "contacts_90d": "COALESCE(i.contacts_90d, 0)",
+        "complaints_90d": "COALESCE(i.complaints_90d, 0)",
+        "service_requests_90d": "COALESCE(i.service_requests_90d, 0)",
+        "dark_share_12m": (
+            "CASE WHEN i.contacts_12m > 0 THEN 100.0 * i.negative_12m / i.contacts_12m END"
+        ),
+        "satisfaction_avg_12m": "i.satisfaction_avg_12m",
+        "relationship_account": "COALESCE(i.positive_12m, 0) - COALESCE(i.negative_12m, 0)",
+        "cost_to_serve": (
+            f"CASE WHEN {revenue_12m} > 0 THEN COALESCE(i.service_load_12m, 0) * 1000.0 "
+            f"/ {revenue_12m} END"
+        ),
+        "lifecycle_phase": phase,
+    }
+    if cuts is None:
+        # Book-wide scores come from a full run's cuts; until then they stay empty.
+        columns |= {
+            "r_score": "NULL",
+            "f_score": "NULL",
+            "m_score": "NULL",
+            "rfm_segment_id": "NULL",
+            "value_class": "'C'",
+        }
+    else:
+        columns |= score_expressions(
+            cuts, f"({recency})", f"({frequency})", f"({monetary_total})", f"({revenue_12m})"
+        )
+    return columns
+
+
+def upsert_sql(customer_filter: str, cuts: Cuts | None) -> str:
+    columns = kpi_columns(cuts)
+    names = ", ".join(columns)
+    selects = ",\n            ".join(f"{expr} AS {name}" for name, expr in columns.items())
+    updates = ", ".join(f"{name} = excluded.{name}" for name in columns if name != "customer_id")
+    tx_filter = customer_filter.replace("c.id", "customer_id")
+    return f"""
+        INSERT INTO {KPI_TABLE} ({names})
+        SELECT {selects}
+        FROM customers_customer c
+        LEFT JOIN ({_transaction_aggregate(tx_filter)}) t ON t.customer_id = c.id
+        LEFT JOIN ({_interaction_aggregate(tx_filter)}) i ON i.customer_id = c.id
+        WHERE {customer_filter}
+        ON CONFLICT (customer_id) DO UPDATE SET {updates}
+    """
+
+
+# --- entry points -----------------------------------------------------------------------
+
+
+def recompute_range(first_id: int, last_id: int, as_of: dt.date, cuts: Cuts | None) -> int:
+    """Recompute the KPIs of customers with first_id <= id <= last_id. Returns rows written."""
+    params = window_params(as_of) | {"first_id": first_id, "last_id": last_id}
+    sql = upsert_sql("c.id BETWEEN %(first_id)s AND %(last_id)s", cuts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def recompute_ids(customer_ids: Sequence[int], as_of: dt.date, cuts: Cuts | None) -> int:
+    if not customer_ids:
+        return 0
+    params = window_params(as_of) | {"ids": ids_param(customer_ids)}
+    with connection.cursor() as cursor:
+        cursor.execute(upsert_sql(id_in("c.id", "ids"), cuts), params)
+        return cursor.rowcount
+
+
+def _values_at_positions(column: str, order: str, positions: list[int]) -> list:
+    if not positions:
+        return []
+    wanted = ", ".join(str(p) for p in sorted(set(positions)))
+    sql = f"""
+        SELECT rn, value FROM (
+            SELECT {column} AS value, ROW_NUMBER() OVER (ORDER BY {column} {order}) AS rn
+            FROM {KPI_TABLE} WHERE frequency > 0
+        ) ranked WHERE rn IN ({wanted})
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        by_position = dict(cursor.fetchall())
+    return [by_position[p] for p in positions]
+
+
+def _value_class_limit(share: float, total: float) -> float | None:
+    """The smallest 12-month revenue among the customers that make the first ``share``."""
+    sql = f"""
+        SELECT MIN(revenue_12m) FROM (
+            SELECT revenue_12m, SUM(revenue_12m) OVER (
+                ORDER BY revenue_12m DESC, customer_id
+                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+            FROM {KPI_TABLE} WHERE revenue_12m > 0
+        ) ranked WHERE COALESCE(before, 0) < %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [share * total])
+        (limit,) = cursor.fetchone()
+    return float(limit) if limit is not None else None
+
+
+def compute_cuts() -> Cuts:
+    """Quintile cut-offs over buying customers and the A/B revenue limits, from CustomerKPI."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), SUM(CASE WHEN revenue_12m > 0 THEN revenue_12m ELSE 0 END) "
+            f"FROM {KPI_TABLE} WHERE frequency > 0"
+        )
+        buyers, total_revenue = cursor.fetchone()
+    # The last value of each of the first four quintiles; a score is 1 + the number of these
+    # limits a value is beyond, so equal values always share a score (ties go down).
+    positions = [k * buyers // 5 for k in range(1, 5)] if buyers >= 5 else []
+    a_share = settings.KPI_VALUE_CLASS_A_SHARE
+    b_share = a_share + settings.KPI_VALUE_CLASS_B_SHARE
+    total = float(total_revenue or 0)
+    return Cuts(
+        recency=[int(v) for v in _values_at_positions("recency_days", "DESC", positions)],
+        frequency=[int(v) for v in _values_at_positions("frequency", "ASC", positions)],
+        monetary=[float(v) for v in _values_at_positions("monetary_total", "ASC", positions)],
+        value_class_a=_value_class_limit(a_share, total) if total > 0 else None,
+        value_class_b=_value_class_limit(b_share, total) if total > 0 else None,
+    )
+
+
+def apply_scores(cuts: Cuts) -> int:
+    """Set scores, segment and value class of every row whose values differ under ``cuts``."""
+    expressions = score_expressions(
+        cuts, "recency_days", "frequency", "monetary_total", "revenue_12m"
+    )
+    assignments = ", ".join(f"{column} = {expr}" for column, expr in expressions.items())
+    changed = " OR ".join(distinct(column, f"({expr})") for column, expr in expressions.items())
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {KPI_TABLE} SET {assignments} WHERE {changed}")
+        return cursor.rowcount
+
+
+SNAPSHOT_COLUMNS = [
+    "last_purchase_on",
+    "frequency",
+    "monetary_total",
+    "revenue_12m",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_segment_id",
+    "value_class",
+    "lifecycle_phase",
+]
+
+
+def write_monthly_snapshot(as_of: dt.date) -> int:
+    """Upsert this month's snapshot row of every customer; unchanged rows are not rewritten."""
+    month = as_of.replace(day=1)
+    columns = ", ".join(SNAPSHOT_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in SNAPSHOT_COLUMNS)
+    changed = " OR ".join(
+        distinct(f"customers_customerkpisnapshot.{c}", f"excluded.{c}") for c in SNAPSHOT_COLUMNS
+    )
+    sql = f"""
+        INSERT INTO customers_customerkpisnapshot (customer_id, month, {columns})
+        SELECT customer_id, %(month)s, {columns} FROM {KPI_TABLE} WHERE true
+        ON CONFLICT (customer_id, month) DO UPDATE SET {updates} WHERE {changed}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"month": connection.ops.adapt_datefield_value(month)})
+        return cursor.rowcount

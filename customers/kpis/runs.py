@@ -1,0 +1,130 @@
+"""Runs of the KPI engine: the lock, the chunks, and what a finished run does."""
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Min
+from django.utils import timezone
+
+from customers.kpis import engine
+from customers.models import Customer, KPIRun
+from customers.signals import kpis_recomputed
+
+logger = logging.getLogger(__name__)
+
+
+class RecomputeAlreadyRunning(Exception):
+    pass
+
+
+def start_full_run(as_of: dt.date) -> KPIRun:
+    """Take the lock: at most one full run is running. A run that died is released after
+    KPI_RUN_STALE_AFTER_MINUTES."""
+    stale_before = timezone.now() - dt.timedelta(minutes=settings.KPI_RUN_STALE_AFTER_MINUTES)
+    KPIRun.objects.filter(
+        kind=KPIRun.Kind.FULL, status=KPIRun.Status.RUNNING, started_at__lt=stale_before
+    ).update(status=KPIRun.Status.FAILED, error="stale: no progress, lock released")
+    try:
+        with transaction.atomic():
+            return KPIRun.objects.create(
+                kind=KPIRun.Kind.FULL, as_of=as_of, started_at=timezone.now()
+            )
+    except IntegrityError:
+        running = KPIRun.objects.get(kind=KPIRun.Kind.FULL, status=KPIRun.Status.RUNNING)
+        raise RecomputeAlreadyRunning(
+            f"a full KPI run as of {running.as_of} is running since {running.started_at:%H:%M}"
+        ) from None
+
+
+def chunk_ranges(chunk_size: int) -> list[tuple[int, int]]:
+    """Ranges of customer ids (inclusive) of about ``chunk_size`` ids each."""
+    bounds = Customer.objects.aggregate(first=Min("id"), last=Max("id"))
+    if bounds["first"] is None:
+        return []
+    return [
+        (start, min(start + chunk_size - 1, bounds["last"]))
+        for start in range(bounds["first"], bounds["last"] + 1, chunk_size)
+    ]
+
+
+def latest_cuts() -> engine.Cuts | None:
+    run = (
+        KPIRun.objects.filter(kind=KPIRun.Kind.FULL, status=KPIRun.Status.FINISHED)
+        .exclude(cuts={})
+        .order_by("-finished_at")
+        .first()
+    )
+    return engine.Cuts.from_json(run.cuts) if run else None
+
+
+def run_chunk(run_id: int, first_id: int, last_id: int) -> int:
+    """One worker's share of a full run. Scores use the previous run's cuts, so that
+    finish_full_run usually rewrites only the few rows whose score moved."""
+    run = KPIRun.objects.get(pk=run_id)
+    with transaction.atomic():
+        rows = engine.recompute_range(first_id, last_id, run.as_of, latest_cuts())
+        KPIRun.objects.filter(pk=run_id).update(
+            rows_written=F("rows_written") + rows, chunks_done=F("chunks_done") + 1
+        )
+    return rows
+
+
+def finish_full_run(run_id: int) -> KPIRun:
+    run = KPIRun.objects.get(pk=run_id)
+    with transaction.atomic():
+        cuts = engine.compute_cuts()
+        engine.apply_scores(cuts)
+        engine.write_monthly_snapshot(run.as_of)
+        run.cuts = cuts.to_json()
+        run.customers = Customer.objects.count()
+        run.status = KPIRun.Status.FINISHED
+        run.finished_at = timezone.now()
+        run.save()
+    kpis_recomputed.send(sender=KPIRun, as_of=run.as_of, customer_ids=None, run=run)
+    return run
+
+
+def fail_run(run_id: int, error: str) -> None:
+    KPIRun.objects.filter(pk=run_id, status=KPIRun.Status.RUNNING).update(
+        status=KPIRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def recompute_all(as_of: dt.date, chunk_size: int | None = None) -> KPIRun:
+    """A whole full run in this process, chunk after chunk (the command's path)."""
+    run = start_full_run(as_of)
+    try:
+        chunks = chunk_ranges(chunk_size or settings.KPI_CHUNK_SIZE)
+        KPIRun.objects.filter(pk=run.pk).update(chunks=len(chunks))
+        for first_id, last_id in chunks:
+            run_chunk(run.pk, first_id, last_id)
+        return finish_full_run(run.pk)
+    except Exception as exc:
+        fail_run(run.pk, repr(exc))
+        raise
+
+
+def recompute_customers(customer_ids: Sequence[int], as_of: dt.date) -> KPIRun:
+    """The incremental path: only the touched customers, scored against the last cuts."""
+    ids = sorted(set(customer_ids))
+    started = timezone.now()
+    cuts = latest_cuts()
+    with transaction.atomic():
+        rows = engine.recompute_ids(ids, as_of, cuts)
+        if cuts is None:
+            # No full run yet: score the (small) book now so colours show at once.
+            engine.apply_scores(engine.compute_cuts())
+        run = KPIRun.objects.create(
+            kind=KPIRun.Kind.INCREMENTAL,
+            status=KPIRun.Status.FINISHED,
+            as_of=as_of,
+            started_at=started,
+            finished_at=timezone.now(),
+            customers=len(ids),
+            rows_written=rows,
+        )
+    kpis_recomputed.send(sender=KPIRun, as_of=as_of, customer_ids=ids, run=run)
+    return run

@@ -1,0 +1,40 @@
+"""The few SQL spellings that differ between PostgreSQL and SQLite."""
+
+import json
+from collections.abc import Sequence
+
+from django.db import connection
+
+
+def days_between(later: str, earlier: str) -> str:
+    """Whole days from ``earlier`` to ``later`` (both date expressions)."""
+    if connection.vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def date_param(name: str) -> str:
+    """A date parameter that PostgreSQL types as a date in arithmetic."""
+    if connection.vendor == "postgresql":
+        return f"%({name})s::date"
+    return f"%({name})s"
+
+
+def distinct(left: str, right: str) -> str:
+    """NULL-safe "differs from"."""
+    if connection.vendor == "postgresql":
+        return f"({left} IS DISTINCT FROM {right})"
+    return f"({left} IS NOT {right})"
+
+
+def id_in(column: str, param: str) -> str:
+    """``column`` is one of the ids passed as parameter ``param`` (see ids_param)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%({param})s)"
+    return f"{column} IN (SELECT value FROM json_each(%({param})s))"
+
+
+def ids_param(ids: Sequence[int]) -> object:
+    if connection.vendor == "postgresql":
+        return list(ids)
+    return json.dumps(list(ids))

@@ -1,0 +1,14 @@
+from customers.models.customers import Contact, Customer
+from customers.models.history import Interaction, Transaction
+from customers.models.kpis import CustomerKPI, CustomerKPISnapshot, KPIRun, RFMSegment
+
+__all__ = [
+    "Contact",
+    "Customer",
+    "CustomerKPI",
+    "CustomerKPISnapshot",
+    "Interaction",
+    "KPIRun",
+    "RFMSegment",
+    "Transaction",
+]

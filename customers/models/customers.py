@@ -1,0 +1,123 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cockpit.roles import sees_all_customers
+from customers.choices import CustomerKind, Industry
+
+
+class CustomerQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CustomerQuerySet":
+        """The customers a user may see: all for managers and admins, else their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if sees_all_customers(user):
+            return self
+        return self.filter(owner=user)
+
+
+class Customer(models.Model):
+    number = models.CharField(
+        _("customer number"),
+        max_length=32,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                _("Use letters, digits, dots, dashes and underscores only."),
+            )
+        ],
+        help_text=_("The key integrations use (ERP, shop, telephony)."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=CustomerKind.choices, default=CustomerKind.COMPANY
+    )
+    industry = models.CharField(_("industry"), max_length=32, choices=Industry.choices, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        help_text=_("The responsible sales rep."),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customers",
+    )
+    customer_since = models.DateField(_("customer since"), null=True, blank=True)
+    contact_opt_out = models.BooleanField(
+        _("contact opt-out"),
+        default=False,
+        help_text=_("The customer objected to being contacted."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["name", "number"]
+        indexes = [
+            models.Index(fields=["owner", "name"], name="customer_owner_name_idx"),
+            models.Index(fields=["industry"], name="customer_industry_idx"),
+            models.Index(fields=["name"], name="customer_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(number=""), name="customer_number_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="customer_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:detail", args=[self.number])
+
+
+class ContactQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ContactQuerySet":
+        return self.filter(customer__in=Customer.objects.visible_to(user))
+
+
+class Contact(models.Model):
+    """A contact person at a customer."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    contact_opt_out = models.BooleanField(
+        _("contact opt-out"),
+        default=False,
+        help_text=_("This person objected to being contacted."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(is_primary=True),
+                name="contact_one_primary_per_customer",
+                violation_error_message=_("This customer already has a primary contact."),
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="contact_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

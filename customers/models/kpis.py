@@ -1,0 +1,209 @@
+"""Derived data: one CustomerKPI row per customer, its monthly snapshots, and the runs.
+
+Every value here can be recomputed from transactions and interactions (see
+customers/kpis/engine.py); nothing in this module is a fact of its own except the RFM
+segment map an admin edits.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from customers.choices import LifecyclePhase, ValueClass
+from customers.models.customers import Customer
+
+SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class RFMSegment(models.Model):
+    """One cell group of the R x F grid. The admin may edit names and bounds."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=60)
+    name_de = models.CharField(_("name (German)"), max_length=60)
+    r_min = models.PositiveSmallIntegerField(_("R from"), validators=SCORE)
+    r_max = models.PositiveSmallIntegerField(_("R to"), validators=SCORE)
+    f_min = models.PositiveSmallIntegerField(_("F from"), validators=SCORE)
+    f_max = models.PositiveSmallIntegerField(_("F to"), validators=SCORE)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), default=100, help_text=_("Where cells overlap, the lowest number wins.")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("RFM segment")
+        verbose_name_plural = _("RFM segment map")
+        ordering = ["priority", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(r_min__lte=models.F("r_max")) & Q(f_min__lte=models.F("f_max")),
+                name="rfmsegment_bounds_ordered",
+                violation_error_message=_("A lower bound is above its upper bound."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_de if translation.get_language() == "de" else self.name_en
+
+    def clean(self) -> None:
+        for field in ("r_min", "r_max", "f_min", "f_max"):
+            value = getattr(self, field)
+            if value is not None and not 1 <= value <= 5:
+                raise ValidationError({field: _("Scores run from 1 to 5.")})
+
+
+class CustomerKPIQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CustomerKPIQuerySet":
+        return self.filter(customer__in=Customer.objects.visible_to(user))
+
+
+class CustomerKPI(models.Model):
+    """The customer's value as of ``as_of``; half-open windows (as_of - N days, as_of]."""
+
+    customer = models.OneToOneField(
+        Customer, primary_key=True, on_delete=models.CASCADE, related_name="kpi"
+    )
+    as_of = models.DateField()
+    computed_at = models.DateTimeField()
+
+    # the minimal four
+    relationship_days = models.IntegerField(null=True)
+    first_purchase_on = models.DateField(null=True)
+    last_purchase_on = models.DateField(null=True)
+    recency_days = models.IntegerField(null=True)
+    last_reaction_on = models.DateField(null=True)
+    reaction_recency_days = models.IntegerField(null=True)
+    frequency = models.IntegerField(default=0)
+    frequency_12m = models.IntegerField(default=0)
+    contracts = models.IntegerField(default=0)
+    contracts_12m = models.IntegerField(default=0)
+    monetary_total = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    monetary_avg = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    revenue_12m = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    # rhythm
+    purchase_interval_days = models.FloatField(null=True)
+    recency_ratio = models.FloatField(null=True)
+    # trend
+    revenue_prev_12m = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    revenue_trend_pct = models.FloatField(null=True)
+    frequency_prev_12m = models.IntegerField(default=0)
+    frequency_trend_pct = models.FloatField(null=True)
+    # ratio
+    return_ratio = models.FloatField(null=True)
+    # payment
+    payment_delay_days = models.FloatField(null=True)
+    overdue_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    # contact
+    last_contact_on = models.DateField(null=True)
+    days_since_contact = models.IntegerField(null=True)
+    contacts_90d = models.IntegerField(default=0)
+    complaints_90d = models.IntegerField(default=0)
+    service_requests_90d = models.IntegerField(default=0)
+    dark_share_12m = models.FloatField(null=True)
+    satisfaction_avg_12m = models.FloatField(null=True)
+    relationship_account = models.IntegerField(default=0)
+    # cost to serve
+    cost_to_serve = models.FloatField(null=True)
+    # scores
+    r_score = models.PositiveSmallIntegerField(null=True)
+    f_score = models.PositiveSmallIntegerField(null=True)
+    m_score = models.PositiveSmallIntegerField(null=True)
+    rfm_segment = models.ForeignKey(
+        RFMSegment, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    value_class = models.CharField(max_length=1, choices=ValueClass.choices, default=ValueClass.C)
+    lifecycle_phase = models.CharField(max_length=16, choices=LifecyclePhase.choices)
+
+    objects = CustomerKPIQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("customer KPIs")
+        verbose_name_plural = _("customer KPIs")
+        indexes = [
+            models.Index(fields=["value_class", "customer"], name="kpi_value_class_idx"),
+            models.Index(fields=["rfm_segment", "customer"], name="kpi_segment_idx"),
+            models.Index(fields=["lifecycle_phase", "customer"], name="kpi_phase_idx"),
+            models.Index(fields=["recency_days"], name="kpi_recency_idx"),
+            models.Index(fields=["revenue_12m"], name="kpi_revenue_12m_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"KPIs of {self.customer_id} as of {self.as_of}"
+
+
+class CustomerKPISnapshot(models.Model):
+    """The main KPIs and scores of one customer at the last run of a month."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="kpi_snapshots")
+    month = models.DateField(help_text=_("First day of the month."))
+    last_purchase_on = models.DateField(null=True)
+    frequency = models.IntegerField(default=0)
+    monetary_total = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    revenue_12m = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    r_score = models.PositiveSmallIntegerField(null=True)
+    f_score = models.PositiveSmallIntegerField(null=True)
+    m_score = models.PositiveSmallIntegerField(null=True)
+    rfm_segment = models.ForeignKey(
+        RFMSegment, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    value_class = models.CharField(max_length=1, choices=ValueClass.choices)
+    lifecycle_phase = models.CharField(max_length=16, choices=LifecyclePhase.choices)
+
+    class Meta:
+        verbose_name = _("monthly KPI snapshot")
+        verbose_name_plural = _("monthly KPI snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "month"], name="kpi_snapshot_one_per_month")
+        ]
+        indexes = [models.Index(fields=["month", "rfm_segment"], name="kpi_snapshot_month_idx")]
+
+    def __str__(self) -> str:
+        return f"KPIs of {self.customer_id} in {self.month:%Y-%m}"
+
+
+class KPIRun(models.Model):
+    """One recompute. A running full run is the lock that keeps a second one out."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", _("Full")
+        INCREMENTAL = "incremental", _("Incremental")
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    as_of = models.DateField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True)
+    customers = models.IntegerField(default=0)
+    rows_written = models.IntegerField(default=0)
+    chunks = models.IntegerField(default=0)
+    chunks_done = models.IntegerField(default=0)
+    # Score cut-offs of a full run; incremental runs score touched customers against them.
+    cuts = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("KPI run")
+        verbose_name_plural = _("KPI runs")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="full", status="running"),
+                name="kpirun_one_full_run_at_a_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} run as of {self.as_of} ({self.get_status_display()})"

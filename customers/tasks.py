@@ -1,0 +1,54 @@
+"""Celery tasks of the KPI engine: thin wrappers around customers.kpis.runs."""
+
+import datetime as dt
+import logging
+
+from celery import chord, shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from customers.kpis import runs
+
+logger = logging.getLogger(__name__)
+
+
+def _as_of(value: str | None) -> dt.date:
+    return dt.date.fromisoformat(value) if value else timezone.localdate()
+
+
+@shared_task(acks_late=True)
+def recompute_all_kpis(as_of: str | None = None, chunk_size: int | None = None) -> int | None:
+    """A full run: one task per chunk of customer ids, shared by all workers, then finish."""
+    try:
+        run = runs.start_full_run(_as_of(as_of))
+    except runs.RecomputeAlreadyRunning as exc:
+        logger.warning("KPI recompute not started: %s", exc)
+        return None
+    chunks = runs.chunk_ranges(chunk_size or settings.KPI_CHUNK_SIZE)
+    run.chunks = len(chunks)
+    run.save(update_fields=["chunks"])
+    header = [recompute_kpi_chunk.si(run.pk, first, last) for first, last in chunks]
+    chord(header)(
+        finish_kpi_run.si(run.pk).on_error(fail_kpi_run.s(run.pk))
+    ) if header else finish_kpi_run.delay(run.pk)
+    return run.pk
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), max_retries=3, retry_backoff=True)
+def recompute_kpi_chunk(run_id: int, first_id: int, last_id: int) -> int:
+    return runs.run_chunk(run_id, first_id, last_id)
+
+
+@shared_task(acks_late=True)
+def finish_kpi_run(run_id: int) -> int:
+    return runs.finish_full_run(run_id).pk
+
+
+@shared_task
+def fail_kpi_run(request, exc, traceback, run_id: int) -> None:
+    runs.fail_run(run_id, repr(exc))
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), max_retries=3, retry_backoff=True)
+def recompute_customer_kpis(customer_ids: list[int], as_of: str | None = None) -> int:
+    return runs.recompute_customers(customer_ids, _as_of(as_of)).pk
