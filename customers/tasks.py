@@ -28,9 +28,12 @@ def recompute_all_kpis(as_of: str | None = None, chunk_size: int | None = None) 
     run.chunks = len(chunks)
     run.save(update_fields=["chunks"])
     header = [recompute_kpi_chunk.si(run.pk, first, last) for first, last in chunks]
-    chord(header)(
-        finish_kpi_run.si(run.pk).on_error(fail_kpi_run.s(run.pk))
-    ) if header else finish_kpi_run.delay(run.pk)
+    finish = finish_kpi_run.si(run.pk)
+    finish.on_error(fail_kpi_run.s(run.pk))
+    if header:
+        chord(header)(finish)
+    else:
+        finish.delay()
     return run.pk
 
 

@@ -94,3 +94,12 @@ def client_a(rep_a) -> Client:
 @pytest.fixture
 def client_manager(manager) -> Client:
     return logged_in(manager)
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """One real Celery worker on the test database (None on the embedded default)."""
+    from tests.workers import running_workers
+
+    with running_workers(1) as workers:
+        yield workers[0] if workers else None

@@ -20,6 +20,7 @@ counts. Life-cycle rules (first match wins):
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
@@ -327,7 +328,7 @@ def _values_at_positions(column: str, order: str, positions: list[int]) -> list:
     return [by_position[p] for p in positions]
 
 
-def _value_class_limit(share: float, total: float) -> float | None:
+def _value_class_limit(share: Decimal, total: Decimal) -> float | None:
     """The smallest 12-month revenue among the customers that make the first ``share``."""
     sql = f"""
         SELECT MIN(revenue_12m) FROM (
@@ -338,7 +339,7 @@ def _value_class_limit(share: float, total: float) -> float | None:
         ) ranked WHERE COALESCE(before, 0) < %s
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [share * total])
+        cursor.execute(sql, [float(share * total)])
         (limit,) = cursor.fetchone()
     return float(limit) if limit is not None else None
 
@@ -354,9 +355,9 @@ def compute_cuts() -> Cuts:
     # The last value of each of the first four quintiles; a score is 1 + the number of these
     # limits a value is beyond, so equal values always share a score (ties go down).
     positions = [k * buyers // 5 for k in range(1, 5)] if buyers >= 5 else []
-    a_share = settings.KPI_VALUE_CLASS_A_SHARE
-    b_share = a_share + settings.KPI_VALUE_CLASS_B_SHARE
-    total = float(total_revenue or 0)
+    a_share = Decimal(settings.KPI_VALUE_CLASS_A_PERCENT) / 100
+    b_share = a_share + Decimal(settings.KPI_VALUE_CLASS_B_PERCENT) / 100
+    total = Decimal(str(total_revenue or 0))
     return Cuts(
         recency=[int(v) for v in _values_at_positions("recency_days", "DESC", positions)],
         frequency=[int(v) for v in _values_at_positions("frequency", "ASC", positions)],

@@ -1,0 +1,76 @@
+import datetime as dt
+import time
+
+import pytest
+from django.urls import reverse
+
+from customers.kpis import runs
+from customers.models import CustomerKPI, KPIRun
+from customers.tasks import recompute_all_kpis
+from tests.factories import CustomerFactory, TransactionFactory
+from tests.workers import running_workers
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+def book(customers: int) -> None:
+    for n in range(customers):
+        customer = CustomerFactory(number=f"T-{n:03d}")
+        for i in range(n % 4):
+            TransactionFactory(customer=customer, occurred_on=AS_OF - dt.timedelta(days=40 * i + n))
+
+
+def kpi_rows() -> list[dict]:
+    return [
+        {k: v for k, v in row.items() if k != "computed_at"}
+        for row in CustomerKPI.objects.order_by("customer_id").values()
+    ]
+
+
+@pytest.mark.django_db
+def test_the_full_run_task_shares_chunks_and_finishes():
+    book(12)
+    run_id = recompute_all_kpis.delay(AS_OF.isoformat(), chunk_size=5).get()
+    run = KPIRun.objects.get(pk=run_id)
+    assert (run.status, run.chunks, run.chunks_done, run.rows_written) == ("finished", 3, 3, 12)
+    assert CustomerKPI.objects.count() == 12
+
+
+@pytest.mark.django_db
+def test_the_task_skips_while_another_full_run_holds_the_lock():
+    runs.start_full_run(AS_OF)
+    assert recompute_all_kpis.delay(AS_OF.isoformat()).get() is None
+
+
+@pytest.mark.django_db
+def test_logging_a_transaction_recomputes_that_customer_after_commit(
+    client_a, customer_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_a.post(
+            reverse("customers:transaction_create", args=[customer_a.number]),
+            {"kind": "order", "occurred_on": "2026-11-02", "amount": "80.00", "currency": "EUR"},
+        )
+    kpi = CustomerKPI.objects.get(customer=customer_a)
+    assert (kpi.frequency, str(kpi.monetary_total)) == (1, "80.00")
+    assert KPIRun.objects.get().kind == "incremental"
+
+
+@pytest.mark.real_worker
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_share_a_full_run_and_give_the_same_rows_as_one():
+    book(40)
+    runs.recompute_all(AS_OF)
+    single = kpi_rows()
+    CustomerKPI.objects.all().delete()
+    with running_workers(2) as workers:
+        run_id = recompute_all_kpis.delay(AS_OF.isoformat(), chunk_size=4).get(timeout=60)
+        deadline = time.monotonic() + 120
+        while KPIRun.objects.get(pk=run_id).status == "running":
+            assert time.monotonic() < deadline, "the shared run did not finish"
+            time.sleep(0.2)
+        if workers:
+            assert all(w.poll() is None for w in workers)
+    run = KPIRun.objects.get(pk=run_id)
+    assert (run.status, run.chunks, run.chunks_done) == ("finished", 10, 10)
+    assert kpi_rows() == single

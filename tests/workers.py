@@ -1,0 +1,89 @@
+"""Real Celery worker processes on the test database, for tests marked real_worker."""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextmanager
+def running_workers(count: int) -> Iterator[list[subprocess.Popen] | None]:
+    """``count`` real worker processes sharing one queue, when a broker is configured.
+
+    On the embedded default (no broker) tasks run eagerly and this yields None.
+    """
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        yield None
+        return
+    if connection.vendor != "postgresql":
+        pytest.skip("a real worker needs a database it can share: set DATABASE_URL to PostgreSQL")
+    from tests.worker_app import app
+
+    queue = f"cockpit-test-{os.getpid()}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "SECRET_KEY": "test-worker-secret",
+        "DJANGO_SETTINGS_MODULE": "cockpit.settings",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+    }
+    names = [f"{queue}-{n}@{os.uname().nodename}" for n in range(count)]
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "tests.worker_app",
+                "worker",
+                "--pool=solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-Q",
+                queue,
+                "--loglevel=WARNING",
+                "--hostname",
+                name,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for name in names
+    ]
+    app.conf.task_always_eager = False
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        deadline = time.monotonic() + 60
+        while len(app.control.ping(destination=names, timeout=1)) < count:
+            if any(w.poll() is not None for w in workers) or time.monotonic() > deadline:
+                output = "".join(w.stdout.read() for w in workers if w.poll() is not None)
+                pytest.fail(f"the Celery workers did not start:\n{output}")
+        yield workers
+    finally:
+        app.conf.task_default_queue = previous_queue
+        app.conf.task_always_eager = True
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
