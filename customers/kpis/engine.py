@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from customers.choices import PURCHASE_KINDS, REDUCTION_KINDS, InteractionKind, LifecyclePhase
 from customers.kpis.sql import date_param, days_between, distinct, id_in, ids_param
+from customers.models import RFMSegment
 
 TERMINATED_AFTER_DAYS = 730
 LAPSED_AFTER_DAYS = 365
@@ -145,6 +146,25 @@ def _later(a: str, b: str) -> str:
     return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL OR {a} >= {b} THEN {a} ELSE {b} END"
 
 
+def segment_case(r_score: str, f_score: str) -> str:
+    """The segment of each R x F cell, resolved from the (tiny) segment map up front, so the
+    database looks up a constant instead of running a subquery per customer."""
+    segments = list(
+        RFMSegment.objects.order_by("priority", "id").values_list(
+            "id", "r_min", "r_max", "f_min", "f_max"
+        )
+    )
+    cells = []
+    for r in range(1, 6):
+        for f in range(1, 6):
+            match = next((s[0] for s in segments if s[1] <= r <= s[2] and s[3] <= f <= s[4]), None)
+            if match is not None:
+                cells.append(f"WHEN {r * 10 + f} THEN {match}")
+    if not cells:
+        return "NULL"
+    return f"CASE ({r_score}) * 10 + ({f_score}) {' '.join(cells)} END"
+
+
 def score_expressions(
     cuts: Cuts, recency: str, frequency: str, monetary: str, revenue_12m: str
 ) -> dict[str, str]:
@@ -160,9 +180,7 @@ def score_expressions(
     r = score(recency, cuts.recency, lower_is_better=True)
     f = score(frequency, cuts.frequency)
     m = score(monetary, cuts.monetary)
-    segment = f"""(SELECT s.id FROM customers_rfmsegment s
-        WHERE ({r}) BETWEEN s.r_min AND s.r_max AND ({f}) BETWEEN s.f_min AND s.f_max
-        ORDER BY s.priority, s.id LIMIT 1)"""
+    segment = segment_case(r, f)
     value_class = "'C'"
     if cuts.value_class_a is not None:
         b_limit = cuts.value_class_b if cuts.value_class_b is not None else cuts.value_class_a
@@ -294,11 +312,19 @@ def upsert_sql(customer_filter: str, cuts: Cuts | None) -> str:
 # --- entry points -----------------------------------------------------------------------
 
 
+def _tune_for_bulk(cursor) -> None:
+    """On 2 cores a parallel plan and JIT cost more than they save (measured)."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute("SET LOCAL jit = off")
+
+
 def recompute_range(first_id: int, last_id: int, as_of: dt.date, cuts: Cuts | None) -> int:
     """Recompute the KPIs of customers with first_id <= id <= last_id. Returns rows written."""
     params = window_params(as_of) | {"first_id": first_id, "last_id": last_id}
     sql = upsert_sql("c.id BETWEEN %(first_id)s AND %(last_id)s", cuts)
     with connection.cursor() as cursor:
+        _tune_for_bulk(cursor)
         cursor.execute(sql, params)
         return cursor.rowcount
 

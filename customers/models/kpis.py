@@ -67,8 +67,14 @@ class CustomerKPIQuerySet(models.QuerySet):
 class CustomerKPI(models.Model):
     """The customer's value as of ``as_of``; half-open windows (as_of - N days, as_of]."""
 
+    # Derived rows carry no database foreign keys: the engine writes a million of them at
+    # a time and constraint triggers would double that cost. Django still cascades deletes.
     customer = models.OneToOneField(
-        Customer, primary_key=True, on_delete=models.CASCADE, related_name="kpi"
+        Customer,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="kpi",
+        db_constraint=False,
     )
     as_of = models.DateField()
     computed_at = models.DateTimeField()
@@ -116,7 +122,7 @@ class CustomerKPI(models.Model):
     f_score = models.PositiveSmallIntegerField(null=True)
     m_score = models.PositiveSmallIntegerField(null=True)
     rfm_segment = models.ForeignKey(
-        RFMSegment, null=True, on_delete=models.SET_NULL, related_name="+"
+        RFMSegment, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
     )
     value_class = models.CharField(max_length=1, choices=ValueClass.choices, default=ValueClass.C)
     lifecycle_phase = models.CharField(max_length=16, choices=LifecyclePhase.choices)
@@ -141,7 +147,9 @@ class CustomerKPI(models.Model):
 class CustomerKPISnapshot(models.Model):
     """The main KPIs and scores of one customer at the last run of a month."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="kpi_snapshots")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="kpi_snapshots", db_constraint=False
+    )
     month = models.DateField(help_text=_("First day of the month."))
     last_purchase_on = models.DateField(null=True)
     frequency = models.IntegerField(default=0)
@@ -151,7 +159,7 @@ class CustomerKPISnapshot(models.Model):
     f_score = models.PositiveSmallIntegerField(null=True)
     m_score = models.PositiveSmallIntegerField(null=True)
     rfm_segment = models.ForeignKey(
-        RFMSegment, null=True, on_delete=models.SET_NULL, related_name="+"
+        RFMSegment, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
     )
     value_class = models.CharField(max_length=1, choices=ValueClass.choices)
     lifecycle_phase = models.CharField(max_length=16, choices=LifecyclePhase.choices)
