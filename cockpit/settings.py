@@ -182,3 +182,4 @@ if KPI_NIGHTLY_RECOMPUTE:
         "task": "customers.tasks.recompute_all_kpis",
         "schedule": crontab(hour=_hour, minute=_minute),
     }
+KPI_CURRENCY = env_str("KPI_CURRENCY", "EUR")  # the book's currency for KPI amounts

@@ -385,6 +385,19 @@ def ensure_demo_users() -> dict[str, object]:
     return users
 
 
+def compute_demo_kpis(as_of: dt.date, months_of_history: int = 12) -> None:
+    """KPIs as of the end of each past month (for the monthly snapshots), then as of today."""
+    from customers.kpis import runs
+
+    month_end = as_of.replace(day=1) - dt.timedelta(days=1)
+    ends = []
+    for _ in range(months_of_history):
+        ends.append(month_end)
+        month_end = month_end.replace(day=1) - dt.timedelta(days=1)
+    for day in [*reversed(ends), as_of]:
+        runs.recompute_all(day)
+
+
 @transaction.atomic
 def seed_demo_book(*, customers: int, seed: int, as_of: dt.date, reset: bool = False) -> dict:
     """Write the demo book; with ``reset`` the previous customers go first."""

@@ -3,8 +3,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from customers.choices import CustomerKind, Industry
-from customers.models import Contact, Customer
+from customers.choices import CustomerKind, Industry, LifecyclePhase, ValueClass
+from customers.kpis.catalogue import MAIN_KPIS
+from customers.models import Contact, Customer, RFMSegment
+
+# (model field, URL value): ?sort=-revenue_12m
+SORTABLE = [("name", "name"), ("number", "number")] + [
+    (f"kpi__{kpi.name}", kpi.name) for kpi in MAIN_KPIS
+]
 
 
 def _owners(request) -> QuerySet:
@@ -22,10 +28,22 @@ class CustomerFilterSet(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(queryset=_owners, label=_("Owner"))
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"))
     kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("Kind"))
+    value_class = django_filters.ChoiceFilter(
+        field_name="kpi__value_class", choices=ValueClass.choices, label=_("Value class")
+    )
+    segment = django_filters.ModelChoiceFilter(
+        field_name="kpi__rfm_segment",
+        queryset=RFMSegment.objects.all(),
+        label=_("RFM segment"),
+    )
+    phase = django_filters.ChoiceFilter(
+        field_name="kpi__lifecycle_phase", choices=LifecyclePhase.choices, label=_("Phase")
+    )
+    sort = django_filters.OrderingFilter(fields=SORTABLE, label=_("Sort by"))
 
     class Meta:
         model = Customer
-        fields = ["q", "owner", "industry", "kind"]
+        fields = ["q", "owner", "industry", "kind", "value_class", "segment", "phase", "sort"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -3,15 +3,19 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from customers.charts import monthly_revenue, revenue_sparkline
 from customers.filtersets import CustomerFilterSet
 from customers.forms import ContactForm, CustomerForm, InteractionForm, TransactionForm
-from customers.models import Customer
+from customers.kpis.catalogue import BY_NAME, kpis_by_group
+from customers.models import Customer, CustomerKPI
 from customers.timeline import customer_timeline
 
 CUSTOMERS_PER_PAGE = 50
+LIST_COLUMNS = [BY_NAME[name] for name in ("recency_days", "frequency_12m", "revenue_12m")]
 
 
 def visible_customer(request: HttpRequest, number: str) -> Customer:
@@ -22,12 +26,21 @@ def visible_customer(request: HttpRequest, number: str) -> Customer:
 
 
 def customer_list(request: HttpRequest) -> HttpResponse:
-    customers = Customer.objects.visible_to(request.user).select_related("owner")
+    customers = Customer.objects.visible_to(request.user).select_related(
+        "owner", "kpi", "kpi__rfm_segment"
+    )
     filterset = CustomerFilterSet(request.GET, queryset=customers, request=request)
     page = Paginator(filterset.qs, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filterset": filterset, "page": page, "query": query.urlencode()}
+    query.pop("sort", None)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "sort": request.GET.get("sort", ""),
+        "columns": LIST_COLUMNS,
+    }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "customer-table":
         return render(request, "customers/_customer_table.html", context)
     return render(request, "customers/customer_list.html", context)
@@ -35,8 +48,13 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 def customer_detail(request: HttpRequest, number: str) -> HttpResponse:
     customer = visible_customer(request, number)
+    kpi = CustomerKPI.objects.filter(customer=customer).select_related("rfm_segment").first()
+    as_of = kpi.as_of if kpi else timezone.localdate()
     context = {
         "customer": customer,
+        "kpi": kpi,
+        "kpi_groups": kpis_by_group(),
+        "revenue_chart": revenue_sparkline(monthly_revenue(customer, as_of)),
         "contacts": customer.contacts.annotate(interaction_count=Count("interactions")),
         "timeline": customer_timeline(customer),
         "interaction_form": InteractionForm(customer=customer),

@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from customers.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo_book
+from customers.demo import DEMO_PASSWORD, DEMO_USERS, compute_demo_kpis, seed_demo_book
 from customers.models import Customer
 
 
@@ -25,8 +25,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when customers already exist."
         )
+        parser.add_argument(
+            "--no-kpis",
+            dest="kpis",
+            action="store_false",
+            help="Skip computing KPIs (and a year of monthly snapshots) after seeding.",
+        )
 
-    def handle(self, *args, customers, seed, as_of, reset, if_empty, **options):
+    def handle(self, *args, customers, seed, as_of, reset, if_empty, kpis, **options):
         if customers < 1:
             raise CommandError("--customers must be at least 1.")
         if Customer.objects.exists() and not reset:
@@ -35,9 +41,10 @@ class Command(BaseCommand):
                 self._print_logins()
                 return
             raise CommandError("Customers already exist. Use --reset to replace them.")
-        counts = seed_demo_book(
-            customers=customers, seed=seed, as_of=as_of or timezone.localdate(), reset=reset
-        )
+        as_of = as_of or timezone.localdate()
+        counts = seed_demo_book(customers=customers, seed=seed, as_of=as_of, reset=reset)
+        if kpis:
+            compute_demo_kpis(as_of)
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo book seeded: {customers} customers, {contacts} contact persons, "

@@ -1,0 +1,77 @@
+"""KPIs where reps work: the record shows them grouped with tooltips; the list sorts and
+filters by them."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from customers.kpis import runs
+from tests.factories import CustomerFactory, TransactionFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 6, 30)
+
+
+@pytest.fixture
+def book(rep_a):
+    """Six of rep A's customers with 12-month revenue 100, 200, ... 600."""
+    customers = []
+    for n in range(1, 7):
+        customer = CustomerFactory(number=f"R-{n}", name=f"Kunde {n}", owner=rep_a)
+        TransactionFactory(
+            customer=customer,
+            occurred_on=TODAY - dt.timedelta(days=n * 10),
+            amount=Decimal(100 * n),
+        )
+        customers.append(customer)
+    runs.recompute_all(TODAY)
+    return customers
+
+
+@time_machine.travel(dt.datetime(2026, 6, 30, 12, tzinfo=dt.UTC), tick=False)
+def test_the_record_shows_value_colour_kpis_and_a_revenue_sparkline(client_a, book):
+    response = client_a.get(book[5].get_absolute_url())
+    content = response.content.decode()
+    assert '<span class="badge class-a"' in content and "Value class A" in content
+    assert '<dd data-kpi="revenue_12m">600.00 EUR</dd>' in content
+    assert '<dd data-kpi="recency_days">60 days</dd>' in content
+    assert 'title="Days since the last purchase."' in content  # the tooltip
+    figure = json.loads(response.context["revenue_chart"])
+    assert figure["data"][0]["y"][-2:] == [600.0, 0.0]  # bought 2026-05-01, nothing in June
+    assert len(figure["data"][0]["y"]) == 24
+
+
+def test_a_record_without_kpis_says_so(client_a, customer_a):
+    content = client_a.get(customer_a.get_absolute_url()).content.decode()
+    assert "Not computed yet" in content
+    assert "No value class yet" in content
+
+
+def test_the_list_sorts_by_a_kpi_both_ways(client_a, book):
+    url = reverse("customers:list")
+    numbers = [c.number for c in client_a.get(url, {"sort": "-revenue_12m"}).context["page"]]
+    assert numbers == ["R-6", "R-5", "R-4", "R-3", "R-2", "R-1"]
+    numbers = [c.number for c in client_a.get(url, {"sort": "recency_days"}).context["page"]]
+    assert numbers == ["R-1", "R-2", "R-3", "R-4", "R-5", "R-6"]
+
+
+def test_the_list_filters_by_value_class_segment_and_phase(client_a, book, customer_b):
+    url = reverse("customers:list")
+    a_customers = client_a.get(url, {"value_class": "A"}).context["page"]
+    # 600 + 500 + 400 + 300 make 86% of 2100, the first 80% reached with 300
+    assert [c.number for c in a_customers] == ["R-3", "R-4", "R-5", "R-6"]
+    new = client_a.get(url, {"phase": "new"}).context["page"]
+    assert [c.number for c in new] == ["R-1", "R-2", "R-3", "R-4", "R-5", "R-6"]
+    segment = book[0].kpi.rfm_segment
+    hits = client_a.get(url, {"segment": segment.pk}).context["page"]
+    assert "R-1" in [c.number for c in hits] and customer_b.number not in str(hits)
+
+
+def test_the_list_takes_a_fixed_number_of_queries(client_a, book, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        client_a.get(reverse("customers:list"), {"sort": "-revenue_12m", "value_class": "A"})
