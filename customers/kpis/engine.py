@@ -81,33 +81,33 @@ def window_params(as_of: dt.date) -> dict[str, object]:
 
 
 def _transaction_aggregate(customer_filter: str) -> str:
-    signed = f"CASE WHEN kind IN {PURCHASE} THEN amount ELSE -amount END"
+    purchase = f"kind IN {PURCHASE}"
+    reduction = f"kind IN {REDUCTION}"
     in_12m = "occurred_on > %(d365)s"
     in_prev_12m = "occurred_on > %(d730)s AND occurred_on <= %(d365)s"
     delay = days_between("paid_on", "due_on")
+    # FILTER skips the aggregate for rows that do not qualify: cheaper than CASE per row.
     return f"""
         SELECT customer_id,
-            MIN(CASE WHEN kind IN {PURCHASE} THEN occurred_on END) AS first_purchase_on,
-            MAX(CASE WHEN kind IN {PURCHASE} THEN occurred_on END) AS last_purchase_on,
-            SUM(CASE WHEN kind IN {PURCHASE} THEN 1 ELSE 0 END) AS frequency,
-            SUM(CASE WHEN kind IN {PURCHASE} AND {in_12m} THEN 1 ELSE 0 END) AS frequency_12m,
-            SUM(CASE WHEN kind IN {PURCHASE} AND {in_prev_12m} THEN 1 ELSE 0 END)
-                AS frequency_prev_12m,
-            SUM(CASE WHEN kind = 'contract' THEN 1 ELSE 0 END) AS contracts,
-            SUM(CASE WHEN kind = 'contract' AND {in_12m} THEN 1 ELSE 0 END) AS contracts_12m,
-            SUM({signed}) AS monetary_total,
-            SUM(CASE WHEN {in_12m} THEN {signed} ELSE 0 END) AS revenue_12m,
-            SUM(CASE WHEN {in_prev_12m} THEN {signed} ELSE 0 END) AS revenue_prev_12m,
-            SUM(CASE WHEN kind IN {PURCHASE} AND {in_12m} THEN amount ELSE 0 END) AS gross_12m,
-            SUM(CASE WHEN kind IN {REDUCTION} AND {in_12m} THEN amount ELSE 0 END)
-                AS reductions_12m,
-            AVG(CASE WHEN kind IN {PURCHASE} AND {in_12m} AND due_on IS NOT NULL
-                      AND paid_on IS NOT NULL AND paid_on <= %(as_of)s
-                 THEN (CASE WHEN paid_on > due_on THEN {delay} ELSE 0 END) END)
-                AS payment_delay_days,
-            SUM(CASE WHEN kind IN {PURCHASE} AND due_on < %(as_of)s
-                      AND (paid_on IS NULL OR paid_on > %(as_of)s)
-                 THEN amount ELSE 0 END) AS overdue_amount
+            MIN(occurred_on) FILTER (WHERE {purchase}) AS first_purchase_on,
+            MAX(occurred_on) FILTER (WHERE {purchase}) AS last_purchase_on,
+            COUNT(*) FILTER (WHERE {purchase}) AS frequency,
+            COUNT(*) FILTER (WHERE {purchase} AND {in_12m}) AS frequency_12m,
+            COUNT(*) FILTER (WHERE {purchase} AND {in_prev_12m}) AS frequency_prev_12m,
+            COUNT(*) FILTER (WHERE kind = 'contract') AS contracts,
+            COUNT(*) FILTER (WHERE kind = 'contract' AND {in_12m}) AS contracts_12m,
+            SUM(amount) FILTER (WHERE {purchase}) AS gross_total,
+            SUM(amount) FILTER (WHERE {reduction}) AS reductions_total,
+            SUM(amount) FILTER (WHERE {purchase} AND {in_12m}) AS gross_12m,
+            SUM(amount) FILTER (WHERE {reduction} AND {in_12m}) AS reductions_12m,
+            SUM(amount) FILTER (WHERE {purchase} AND {in_prev_12m}) AS gross_prev_12m,
+            SUM(amount) FILTER (WHERE {reduction} AND {in_prev_12m}) AS reductions_prev_12m,
+            AVG(CASE WHEN paid_on > due_on THEN {delay} ELSE 0 END) FILTER (
+                WHERE {purchase} AND {in_12m} AND due_on IS NOT NULL
+                AND paid_on IS NOT NULL AND paid_on <= %(as_of)s) AS payment_delay_days,
+            SUM(amount) FILTER (
+                WHERE {purchase} AND due_on < %(as_of)s
+                AND (paid_on IS NULL OR paid_on > %(as_of)s)) AS overdue_amount
         FROM customers_transaction
         WHERE occurred_on <= %(as_of)s AND {customer_filter}
         GROUP BY customer_id
@@ -121,16 +121,15 @@ def _interaction_aggregate(customer_filter: str) -> str:
     return f"""
         SELECT customer_id,
             MAX(occurred_on) AS last_contact_on,
-            MAX(CASE WHEN direction = 'inbound' THEN occurred_on END) AS last_inbound_on,
-            SUM(CASE WHEN {in_90d} THEN 1 ELSE 0 END) AS contacts_90d,
-            SUM(CASE WHEN {in_90d} AND kind = '{complaint}' THEN 1 ELSE 0 END) AS complaints_90d,
-            SUM(CASE WHEN {in_90d} AND kind = '{service}' THEN 1 ELSE 0 END)
-                AS service_requests_90d,
-            SUM(CASE WHEN {in_12m} THEN 1 ELSE 0 END) AS contacts_12m,
-            SUM(CASE WHEN {in_12m} AND rating = 'positive' THEN 1 ELSE 0 END) AS positive_12m,
-            SUM(CASE WHEN {in_12m} AND rating = 'negative' THEN 1 ELSE 0 END) AS negative_12m,
-            AVG(CASE WHEN {in_12m} THEN satisfaction END) AS satisfaction_avg_12m,
-            SUM(CASE WHEN {in_12m} AND kind IN ('{complaint}', '{service}') THEN 1 ELSE 0 END)
+            MAX(occurred_on) FILTER (WHERE direction = 'inbound') AS last_inbound_on,
+            COUNT(*) FILTER (WHERE {in_90d}) AS contacts_90d,
+            COUNT(*) FILTER (WHERE {in_90d} AND kind = '{complaint}') AS complaints_90d,
+            COUNT(*) FILTER (WHERE {in_90d} AND kind = '{service}') AS service_requests_90d,
+            COUNT(*) FILTER (WHERE {in_12m}) AS contacts_12m,
+            COUNT(*) FILTER (WHERE {in_12m} AND rating = 'positive') AS positive_12m,
+            COUNT(*) FILTER (WHERE {in_12m} AND rating = 'negative') AS negative_12m,
+            AVG(satisfaction) FILTER (WHERE {in_12m}) AS satisfaction_avg_12m,
+            COUNT(*) FILTER (WHERE {in_12m} AND kind IN ('{complaint}', '{service}'))
                 AS service_load_12m
         FROM customers_interaction
         WHERE occurred_on <= %(as_of)s AND {customer_filter}
@@ -201,10 +200,10 @@ def kpi_columns(cuts: Cuts | None) -> dict[str, str]:
     """Column -> SQL expression over customer c, transaction aggregate t, interaction i."""
     as_of = date_param("as_of")
     frequency = "COALESCE(t.frequency, 0)"
-    revenue_12m = "COALESCE(t.revenue_12m, 0)"
-    revenue_prev = "COALESCE(t.revenue_prev_12m, 0)"
+    revenue_12m = "(COALESCE(t.gross_12m, 0) - COALESCE(t.reductions_12m, 0))"
+    revenue_prev = "(COALESCE(t.gross_prev_12m, 0) - COALESCE(t.reductions_prev_12m, 0))"
     frequency_prev = "COALESCE(t.frequency_prev_12m, 0)"
-    monetary_total = "COALESCE(t.monetary_total, 0)"
+    monetary_total = "(COALESCE(t.gross_total, 0) - COALESCE(t.reductions_total, 0))"
     recency = days_between(as_of, "t.last_purchase_on")
     interval = (
         f"CASE WHEN t.frequency >= 2 THEN "
@@ -248,7 +247,7 @@ def kpi_columns(cuts: Cuts | None) -> dict[str, str]:
         "contracts_12m": "COALESCE(t.contracts_12m, 0)",
         "monetary_total": monetary_total,
         "monetary_avg": (
-            "CASE WHEN t.frequency > 0 THEN ROUND(t.monetary_total * 1.0 / t.frequency, 2) END"
+            f"CASE WHEN t.frequency > 0 THEN ROUND({monetary_total} * 1.0 / t.frequency, 2) END"
         ),
         "revenue_12m": revenue_12m,
         "purchase_interval_days": interval,
@@ -257,7 +256,9 @@ def kpi_columns(cuts: Cuts | None) -> dict[str, str]:
         "revenue_trend_pct": revenue_trend,
         "frequency_prev_12m": frequency_prev,
         "frequency_trend_pct": frequency_trend,
-        "return_ratio": "CASE WHEN t.gross_12m > 0 THEN 100.0 * t.reductions_12m / t.gross_12m END",
+        "return_ratio": (
+            "CASE WHEN t.gross_12m > 0 THEN 100.0 * COALESCE(t.reductions_12m, 0) / t.gross_12m END"
+        ),
         "payment_delay_days": "t.payment_delay_days",
         "overdue_amount": "COALESCE(t.overdue_amount, 0)",
         "last_contact_on": "i.last_contact_on",
