@@ -80,36 +80,47 @@ def window_params(as_of: dt.date) -> dict[str, object]:
 # --- the aggregates ---------------------------------------------------------------------
 
 
+def _materialized() -> str:
+    """Keeps PostgreSQL from flattening a subquery, so its per-row flags are computed once
+    per row instead of once per aggregate that uses them."""
+    return "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
+
+
 def _transaction_aggregate(customer_filter: str) -> str:
-    purchase = f"kind IN {PURCHASE}"
-    reduction = f"kind IN {REDUCTION}"
-    in_12m = "occurred_on > %(d365)s"
-    in_prev_12m = "occurred_on > %(d730)s AND occurred_on <= %(d365)s"
     delay = days_between("paid_on", "due_on")
+    rows = f"""
+        SELECT customer_id, occurred_on, amount,
+            kind IN {PURCHASE} AS purchase,
+            kind IN {REDUCTION} AS reduction,
+            kind = 'contract' AS contract,
+            occurred_on > %(d365)s AS in_12m,
+            occurred_on > %(d730)s AND occurred_on <= %(d365)s AS in_prev_12m,
+            CASE WHEN due_on IS NOT NULL AND paid_on IS NOT NULL AND paid_on <= %(as_of)s
+                 THEN (CASE WHEN paid_on > due_on THEN {delay} ELSE 0 END) END AS delay,
+            due_on < %(as_of)s AND (paid_on IS NULL OR paid_on > %(as_of)s) AS overdue
+        FROM customers_transaction
+        WHERE occurred_on <= %(as_of)s AND {customer_filter}
+        {_materialized()}
+    """
     # FILTER skips the aggregate for rows that do not qualify: cheaper than CASE per row.
     return f"""
         SELECT customer_id,
-            MIN(occurred_on) FILTER (WHERE {purchase}) AS first_purchase_on,
-            MAX(occurred_on) FILTER (WHERE {purchase}) AS last_purchase_on,
-            COUNT(*) FILTER (WHERE {purchase}) AS frequency,
-            COUNT(*) FILTER (WHERE {purchase} AND {in_12m}) AS frequency_12m,
-            COUNT(*) FILTER (WHERE {purchase} AND {in_prev_12m}) AS frequency_prev_12m,
-            COUNT(*) FILTER (WHERE kind = 'contract') AS contracts,
-            COUNT(*) FILTER (WHERE kind = 'contract' AND {in_12m}) AS contracts_12m,
-            SUM(amount) FILTER (WHERE {purchase}) AS gross_total,
-            SUM(amount) FILTER (WHERE {reduction}) AS reductions_total,
-            SUM(amount) FILTER (WHERE {purchase} AND {in_12m}) AS gross_12m,
-            SUM(amount) FILTER (WHERE {reduction} AND {in_12m}) AS reductions_12m,
-            SUM(amount) FILTER (WHERE {purchase} AND {in_prev_12m}) AS gross_prev_12m,
-            SUM(amount) FILTER (WHERE {reduction} AND {in_prev_12m}) AS reductions_prev_12m,
-            AVG(CASE WHEN paid_on > due_on THEN {delay} ELSE 0 END) FILTER (
-                WHERE {purchase} AND {in_12m} AND due_on IS NOT NULL
-                AND paid_on IS NOT NULL AND paid_on <= %(as_of)s) AS payment_delay_days,
-            SUM(amount) FILTER (
-                WHERE {purchase} AND due_on < %(as_of)s
-                AND (paid_on IS NULL OR paid_on > %(as_of)s)) AS overdue_amount
-        FROM customers_transaction
-        WHERE occurred_on <= %(as_of)s AND {customer_filter}
+            MIN(occurred_on) FILTER (WHERE purchase) AS first_purchase_on,
+            MAX(occurred_on) FILTER (WHERE purchase) AS last_purchase_on,
+            COUNT(*) FILTER (WHERE purchase) AS frequency,
+            COUNT(*) FILTER (WHERE purchase AND in_12m) AS frequency_12m,
+            COUNT(*) FILTER (WHERE purchase AND in_prev_12m) AS frequency_prev_12m,
+            COUNT(*) FILTER (WHERE contract) AS contracts,
+            COUNT(*) FILTER (WHERE contract AND in_12m) AS contracts_12m,
+            SUM(amount) FILTER (WHERE purchase) AS gross_total,
+            SUM(amount) FILTER (WHERE reduction) AS reductions_total,
+            SUM(amount) FILTER (WHERE purchase AND in_12m) AS gross_12m,
+            SUM(amount) FILTER (WHERE reduction AND in_12m) AS reductions_12m,
+            SUM(amount) FILTER (WHERE purchase AND in_prev_12m) AS gross_prev_12m,
+            SUM(amount) FILTER (WHERE reduction AND in_prev_12m) AS reductions_prev_12m,
+            AVG(delay) FILTER (WHERE purchase AND in_12m) AS payment_delay_days,
+            SUM(amount) FILTER (WHERE purchase AND overdue) AS overdue_amount
+        FROM ({rows}) tx
         GROUP BY customer_id
     """
 
@@ -196,84 +207,113 @@ def score_expressions(
     }
 
 
-def kpi_columns(cuts: Cuts | None) -> dict[str, str]:
-    """Column -> SQL expression over customer c, transaction aggregate t, interaction i."""
+def base_columns() -> dict[str, str]:
+    """First level: each value computed once per customer, over customer c, transaction
+    aggregate t and interaction aggregate i."""
     as_of = date_param("as_of")
-    frequency = "COALESCE(t.frequency, 0)"
-    revenue_12m = "(COALESCE(t.gross_12m, 0) - COALESCE(t.reductions_12m, 0))"
-    revenue_prev = "(COALESCE(t.gross_prev_12m, 0) - COALESCE(t.reductions_prev_12m, 0))"
-    frequency_prev = "COALESCE(t.frequency_prev_12m, 0)"
-    monetary_total = "(COALESCE(t.gross_total, 0) - COALESCE(t.reductions_total, 0))"
     recency = days_between(as_of, "t.last_purchase_on")
     interval = (
         f"CASE WHEN t.frequency >= 2 THEN "
         f"{days_between('t.last_purchase_on', 't.first_purchase_on')} * 1.0 / (t.frequency - 1) END"
     )
-    recency_ratio = f"CASE WHEN ({interval}) > 0 THEN {recency} * 1.0 / ({interval}) END"
-    revenue_trend = (
-        f"CASE WHEN {revenue_prev} > 0 THEN 100.0 * ({revenue_12m} - {revenue_prev}) "
-        f"/ {revenue_prev} END"
-    )
-    frequency_trend = (
-        f"CASE WHEN {frequency_prev} > 0 THEN 100.0 * (COALESCE(t.frequency_12m, 0) - "
-        f"{frequency_prev}) / {frequency_prev} END"
-    )
-    last_reaction = _later("t.last_purchase_on", "i.last_inbound_on")
-    start = _earlier("c.customer_since", "t.first_purchase_on")
-    phase = f"""CASE
-        WHEN {frequency} = 0 THEN '{LifecyclePhase.PROSPECT.value}'
-        WHEN {recency} > {TERMINATED_AFTER_DAYS} THEN '{LifecyclePhase.TERMINATED.value}'
-        WHEN {recency} > {LAPSED_AFTER_DAYS} THEN '{LifecyclePhase.LAPSED.value}'
-        WHEN {days_between(as_of, "t.first_purchase_on")} < {NEW_FOR_DAYS}
-            THEN '{LifecyclePhase.NEW.value}'
-        WHEN ({recency_ratio}) >= {AT_RISK_RECENCY_RATIO}
-            OR ({revenue_trend}) <= {AT_RISK_TREND_PCT} THEN '{LifecyclePhase.AT_RISK.value}'
-        WHEN ({revenue_trend}) >= {GROWING_TREND_PCT} THEN '{LifecyclePhase.GROWING.value}'
-        ELSE '{LifecyclePhase.LOYAL.value}'
-    END"""
-    columns = {
+    revenue_12m = "(COALESCE(t.gross_12m, 0) - COALESCE(t.reductions_12m, 0))"
+    revenue_prev = "(COALESCE(t.gross_prev_12m, 0) - COALESCE(t.reductions_prev_12m, 0))"
+    return {
         "customer_id": "c.id",
-        "as_of": as_of,
-        "computed_at": "%(computed_at)s",
-        "relationship_days": days_between(as_of, f"({start})"),
+        "customer_since": "c.customer_since",
         "first_purchase_on": "t.first_purchase_on",
         "last_purchase_on": "t.last_purchase_on",
+        "last_inbound_on": "i.last_inbound_on",
         "recency_days": recency,
-        "last_reaction_on": last_reaction,
-        "reaction_recency_days": days_between(as_of, f"({last_reaction})"),
-        "frequency": frequency,
+        "purchase_interval_days": interval,
+        "recency_ratio": f"CASE WHEN ({interval}) > 0 THEN {recency} * 1.0 / ({interval}) END",
+        "frequency": "COALESCE(t.frequency, 0)",
         "frequency_12m": "COALESCE(t.frequency_12m, 0)",
+        "frequency_prev_12m": "COALESCE(t.frequency_prev_12m, 0)",
         "contracts": "COALESCE(t.contracts, 0)",
         "contracts_12m": "COALESCE(t.contracts_12m, 0)",
-        "monetary_total": monetary_total,
-        "monetary_avg": (
-            f"CASE WHEN t.frequency > 0 THEN ROUND({monetary_total} * 1.0 / t.frequency, 2) END"
-        ),
+        "monetary_total": "(COALESCE(t.gross_total, 0) - COALESCE(t.reductions_total, 0))",
         "revenue_12m": revenue_12m,
-        "purchase_interval_days": interval,
-        "recency_ratio": recency_ratio,
         "revenue_prev_12m": revenue_prev,
-        "revenue_trend_pct": revenue_trend,
-        "frequency_prev_12m": frequency_prev,
-        "frequency_trend_pct": frequency_trend,
-        "return_ratio": (
-            "CASE WHEN t.gross_12m > 0 THEN 100.0 * COALESCE(t.reductions_12m, 0) / t.gross_12m END"
+        "revenue_trend_pct": (
+            f"CASE WHEN {revenue_prev} > 0 THEN 100.0 * ({revenue_12m} - {revenue_prev}) "
+            f"/ {revenue_prev} END"
         ),
+        "gross_12m": "t.gross_12m",
+        "reductions_12m": "COALESCE(t.reductions_12m, 0)",
         "payment_delay_days": "t.payment_delay_days",
         "overdue_amount": "COALESCE(t.overdue_amount, 0)",
         "last_contact_on": "i.last_contact_on",
-        "days_since_contact": days_between(as_of, "i.last_contact_on"),
         "contacts_90d": "COALESCE(i.contacts_90d, 0)",
         "complaints_90d": "COALESCE(i.complaints_90d, 0)",
         "service_requests_90d": "COALESCE(i.service_requests_90d, 0)",
-        "dark_share_12m": (
-            "CASE WHEN i.contacts_12m > 0 THEN 100.0 * i.negative_12m / i.contacts_12m END"
-        ),
+        "contacts_12m": "i.contacts_12m",
+        "positive_12m": "COALESCE(i.positive_12m, 0)",
+        "negative_12m": "COALESCE(i.negative_12m, 0)",
         "satisfaction_avg_12m": "i.satisfaction_avg_12m",
-        "relationship_account": "COALESCE(i.positive_12m, 0) - COALESCE(i.negative_12m, 0)",
+        "service_load_12m": "COALESCE(i.service_load_12m, 0)",
+    }
+
+
+def kpi_columns(cuts: Cuts | None) -> dict[str, str]:
+    """Second level: column -> SQL expression over the first level's row b."""
+    as_of = date_param("as_of")
+    last_reaction = _later("b.last_purchase_on", "b.last_inbound_on")
+    start = _earlier("b.customer_since", "b.first_purchase_on")
+    phase = f"""CASE
+        WHEN b.frequency = 0 THEN '{LifecyclePhase.PROSPECT.value}'
+        WHEN b.recency_days > {TERMINATED_AFTER_DAYS} THEN '{LifecyclePhase.TERMINATED.value}'
+        WHEN b.recency_days > {LAPSED_AFTER_DAYS} THEN '{LifecyclePhase.LAPSED.value}'
+        WHEN {days_between(as_of, "b.first_purchase_on")} < {NEW_FOR_DAYS}
+            THEN '{LifecyclePhase.NEW.value}'
+        WHEN b.recency_ratio >= {AT_RISK_RECENCY_RATIO}
+            OR b.revenue_trend_pct <= {AT_RISK_TREND_PCT} THEN '{LifecyclePhase.AT_RISK.value}'
+        WHEN b.revenue_trend_pct >= {GROWING_TREND_PCT} THEN '{LifecyclePhase.GROWING.value}'
+        ELSE '{LifecyclePhase.LOYAL.value}'
+    END"""
+    columns = {
+        "customer_id": "b.customer_id",
+        "as_of": as_of,
+        "computed_at": "%(computed_at)s",
+        "relationship_days": days_between(as_of, f"({start})"),
+        "first_purchase_on": "b.first_purchase_on",
+        "last_purchase_on": "b.last_purchase_on",
+        "recency_days": "b.recency_days",
+        "last_reaction_on": last_reaction,
+        "reaction_recency_days": days_between(as_of, f"({last_reaction})"),
+        "frequency": "b.frequency",
+        "frequency_12m": "b.frequency_12m",
+        "contracts": "b.contracts",
+        "contracts_12m": "b.contracts_12m",
+        "monetary_total": "b.monetary_total",
+        "monetary_avg": (
+            "CASE WHEN b.frequency > 0 THEN ROUND(b.monetary_total * 1.0 / b.frequency, 2) END"
+        ),
+        "revenue_12m": "b.revenue_12m",
+        "purchase_interval_days": "b.purchase_interval_days",
+        "recency_ratio": "b.recency_ratio",
+        "revenue_prev_12m": "b.revenue_prev_12m",
+        "revenue_trend_pct": "b.revenue_trend_pct",
+        "frequency_prev_12m": "b.frequency_prev_12m",
+        "frequency_trend_pct": (
+            "CASE WHEN b.frequency_prev_12m > 0 THEN 100.0 * (b.frequency_12m - "
+            "b.frequency_prev_12m) / b.frequency_prev_12m END"
+        ),
+        "return_ratio": "CASE WHEN b.gross_12m > 0 THEN 100.0 * b.reductions_12m / b.gross_12m END",
+        "payment_delay_days": "b.payment_delay_days",
+        "overdue_amount": "b.overdue_amount",
+        "last_contact_on": "b.last_contact_on",
+        "days_since_contact": days_between(as_of, "b.last_contact_on"),
+        "contacts_90d": "b.contacts_90d",
+        "complaints_90d": "b.complaints_90d",
+        "service_requests_90d": "b.service_requests_90d",
+        "dark_share_12m": (
+            "CASE WHEN b.contacts_12m > 0 THEN 100.0 * b.negative_12m / b.contacts_12m END"
+        ),
+        "satisfaction_avg_12m": "b.satisfaction_avg_12m",
+        "relationship_account": "b.positive_12m - b.negative_12m",
         "cost_to_serve": (
-            f"CASE WHEN {revenue_12m} > 0 THEN COALESCE(i.service_load_12m, 0) * 1000.0 "
-            f"/ {revenue_12m} END"
+            "CASE WHEN b.revenue_12m > 0 THEN b.service_load_12m * 1000.0 / b.revenue_12m END"
         ),
         "lifecycle_phase": phase,
     }
@@ -288,24 +328,30 @@ def kpi_columns(cuts: Cuts | None) -> dict[str, str]:
         }
     else:
         columns |= score_expressions(
-            cuts, f"({recency})", f"({frequency})", f"({monetary_total})", f"({revenue_12m})"
+            cuts, "b.recency_days", "b.frequency", "b.monetary_total", "b.revenue_12m"
         )
     return columns
 
 
-def upsert_sql(customer_filter: str, cuts: Cuts | None) -> str:
+def upsert_sql(customer_filter: str, cuts: Cuts | None, table: str = KPI_TABLE) -> str:
     columns = kpi_columns(cuts)
     names = ", ".join(columns)
     selects = ",\n            ".join(f"{expr} AS {name}" for name, expr in columns.items())
+    base = ",\n                ".join(f"{expr} AS {name}" for name, expr in base_columns().items())
     updates = ", ".join(f"{name} = excluded.{name}" for name in columns if name != "customer_id")
     tx_filter = customer_filter.replace("c.id", "customer_id")
     return f"""
-        INSERT INTO {KPI_TABLE} ({names})
+        INSERT INTO {table} ({names})
         SELECT {selects}
-        FROM customers_customer c
-        LEFT JOIN ({_transaction_aggregate(tx_filter)}) t ON t.customer_id = c.id
-        LEFT JOIN ({_interaction_aggregate(tx_filter)}) i ON i.customer_id = c.id
-        WHERE {customer_filter}
+        FROM (
+            SELECT {base}
+            FROM customers_customer c
+            LEFT JOIN ({_transaction_aggregate(tx_filter)}) t ON t.customer_id = c.id
+            LEFT JOIN ({_interaction_aggregate(tx_filter)}) i ON i.customer_id = c.id
+            WHERE {customer_filter}
+            {_materialized()}
+        ) b
+        WHERE true
         ON CONFLICT (customer_id) DO UPDATE SET {updates}
     """
 
@@ -320,10 +366,13 @@ def _tune_for_bulk(cursor) -> None:
         cursor.execute("SET LOCAL jit = off")
 
 
-def recompute_range(first_id: int, last_id: int, as_of: dt.date, cuts: Cuts | None) -> int:
-    """Recompute the KPIs of customers with first_id <= id <= last_id. Returns rows written."""
+def recompute_range(
+    first_id: int, last_id: int, as_of: dt.date, cuts: Cuts | None, table: str = KPI_TABLE
+) -> int:
+    """Recompute the KPIs of customers with first_id <= id <= last_id into ``table``.
+    Returns rows written."""
     params = window_params(as_of) | {"first_id": first_id, "last_id": last_id}
-    sql = upsert_sql("c.id BETWEEN %(first_id)s AND %(last_id)s", cuts)
+    sql = upsert_sql("c.id BETWEEN %(first_id)s AND %(last_id)s", cuts, table)
     with connection.cursor() as cursor:
         _tune_for_bulk(cursor)
         cursor.execute(sql, params)
@@ -339,30 +388,39 @@ def recompute_ids(customer_ids: Sequence[int], as_of: dt.date, cuts: Cuts | None
         return cursor.rowcount
 
 
-def _values_at_positions(column: str, order: str, positions: list[int]) -> list:
+def _values_at_positions(table: str, column: str, order: str, positions: list[int]) -> list:
+    """The values at 1-based ``positions`` of the buyers sorted by ``column``.
+
+    Counting per distinct value and summing those counts finds the positions without
+    sorting every row: days and purchase counts have few distinct values.
+    """
     if not positions:
         return []
-    wanted = ", ".join(str(p) for p in sorted(set(positions)))
     sql = f"""
-        SELECT rn, value FROM (
-            SELECT {column} AS value, ROW_NUMBER() OVER (ORDER BY {column} {order}) AS rn
-            FROM {KPI_TABLE} WHERE frequency > 0
-        ) ranked WHERE rn IN ({wanted})
+        SELECT value, SUM(n) OVER (ORDER BY value {order}) AS reached FROM (
+            SELECT {column} AS value, COUNT(*) AS n FROM {table}
+            WHERE frequency > 0 GROUP BY {column}
+        ) counted ORDER BY value {order}
     """
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        by_position = dict(cursor.fetchall())
-    return [by_position[p] for p in positions]
+        steps = cursor.fetchall()
+    values, index = [], 0
+    for position in positions:
+        while steps[index][1] < position:
+            index += 1
+        values.append(steps[index][0])
+    return values
 
 
-def _value_class_limit(share: Decimal, total: Decimal) -> float | None:
+def _value_class_limit(table: str, share: Decimal, total: Decimal) -> float | None:
     """The smallest 12-month revenue among the customers that make the first ``share``."""
     sql = f"""
         SELECT MIN(revenue_12m) FROM (
             SELECT revenue_12m, SUM(revenue_12m) OVER (
                 ORDER BY revenue_12m DESC, customer_id
                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
-            FROM {KPI_TABLE} WHERE revenue_12m > 0
+            FROM {table} WHERE revenue_12m > 0
         ) ranked WHERE COALESCE(before, 0) < %s
     """
     with connection.cursor() as cursor:
@@ -371,12 +429,12 @@ def _value_class_limit(share: Decimal, total: Decimal) -> float | None:
     return float(limit) if limit is not None else None
 
 
-def compute_cuts() -> Cuts:
+def compute_cuts(table: str = KPI_TABLE) -> Cuts:
     """Quintile cut-offs over buying customers and the A/B revenue limits, from CustomerKPI."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(*), SUM(CASE WHEN revenue_12m > 0 THEN revenue_12m ELSE 0 END) "
-            f"FROM {KPI_TABLE} WHERE frequency > 0"
+            f"FROM {table} WHERE frequency > 0"
         )
         buyers, total_revenue = cursor.fetchone()
     # The last value of each of the first four quintiles; a score is 1 + the number of these
@@ -386,15 +444,17 @@ def compute_cuts() -> Cuts:
     b_share = a_share + Decimal(settings.KPI_VALUE_CLASS_B_PERCENT) / 100
     total = Decimal(str(total_revenue or 0))
     return Cuts(
-        recency=[int(v) for v in _values_at_positions("recency_days", "DESC", positions)],
-        frequency=[int(v) for v in _values_at_positions("frequency", "ASC", positions)],
-        monetary=[float(v) for v in _values_at_positions("monetary_total", "ASC", positions)],
-        value_class_a=_value_class_limit(a_share, total) if total > 0 else None,
-        value_class_b=_value_class_limit(b_share, total) if total > 0 else None,
+        recency=[int(v) for v in _values_at_positions(table, "recency_days", "DESC", positions)],
+        frequency=[int(v) for v in _values_at_positions(table, "frequency", "ASC", positions)],
+        monetary=[
+            float(v) for v in _values_at_positions(table, "monetary_total", "ASC", positions)
+        ],
+        value_class_a=_value_class_limit(table, a_share, total) if total > 0 else None,
+        value_class_b=_value_class_limit(table, b_share, total) if total > 0 else None,
     )
 
 
-def apply_scores(cuts: Cuts) -> int:
+def apply_scores(cuts: Cuts, table: str = KPI_TABLE) -> int:
     """Set scores, segment and value class of every row whose values differ under ``cuts``."""
     expressions = score_expressions(
         cuts, "recency_days", "frequency", "monetary_total", "revenue_12m"
@@ -402,7 +462,7 @@ def apply_scores(cuts: Cuts) -> int:
     assignments = ", ".join(f"{column} = {expr}" for column, expr in expressions.items())
     changed = " OR ".join(distinct(column, f"({expr})") for column, expr in expressions.items())
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {KPI_TABLE} SET {assignments} WHERE {changed}")
+        cursor.execute(f"UPDATE {table} SET {assignments} WHERE {changed}")
         return cursor.rowcount
 
 
@@ -420,19 +480,26 @@ SNAPSHOT_COLUMNS = [
 ]
 
 
-def write_monthly_snapshot(as_of: dt.date) -> int:
-    """Upsert this month's snapshot row of every customer; unchanged rows are not rewritten."""
-    month = as_of.replace(day=1)
+def snapshot_previous_month(as_of: dt.date) -> int:
+    """Keep the state of the last run of a finished month as that month's snapshot.
+
+    Called before a run of ``as_of`` writes: rows still computed as of an earlier month are
+    that month's final state. One write a month instead of one a night; a month's
+    snapshot exists once the month is over. Rows already snapshotted stay as they are.
+    """
     columns = ", ".join(SNAPSHOT_COLUMNS)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in SNAPSHOT_COLUMNS)
-    changed = " OR ".join(
-        distinct(f"customers_customerkpisnapshot.{c}", f"excluded.{c}") for c in SNAPSHOT_COLUMNS
+    month = date_param("month")
+    month_start = (
+        "DATE_TRUNC('month', as_of)::date"
+        if connection.vendor == "postgresql"
+        else "date(as_of, 'start of month')"
     )
     sql = f"""
         INSERT INTO customers_customerkpisnapshot (customer_id, month, {columns})
-        SELECT customer_id, %(month)s, {columns} FROM {KPI_TABLE} WHERE true
-        ON CONFLICT (customer_id, month) DO UPDATE SET {updates} WHERE {changed}
+        SELECT customer_id, {month_start}, {columns} FROM {KPI_TABLE}
+        WHERE as_of < {month}
+        ON CONFLICT (customer_id, month) DO NOTHING
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"month": connection.ops.adapt_datefield_value(month)})
+        cursor.execute(sql, {"month": connection.ops.adapt_datefield_value(as_of.replace(day=1))})
         return cursor.rowcount

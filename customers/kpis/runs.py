@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
-from customers.kpis import engine
+from customers.kpis import engine, swap
 from customers.models import Customer, KPIRun
 from customers.signals import kpis_recomputed
 
@@ -29,9 +29,12 @@ def start_full_run(as_of: dt.date) -> KPIRun:
     ).update(status=KPIRun.Status.FAILED, error="stale: no progress, lock released")
     try:
         with transaction.atomic():
-            return KPIRun.objects.create(
+            run = KPIRun.objects.create(
                 kind=KPIRun.Kind.FULL, as_of=as_of, started_at=timezone.now()
             )
+            engine.snapshot_previous_month(as_of)
+            swap.prepare_next_table()
+            return run
     except IntegrityError:
         running = KPIRun.objects.get(kind=KPIRun.Kind.FULL, status=KPIRun.Status.RUNNING)
         raise RecomputeAlreadyRunning(
@@ -61,11 +64,13 @@ def latest_cuts() -> engine.Cuts | None:
 
 
 def run_chunk(run_id: int, first_id: int, last_id: int) -> int:
-    """One worker's share of a full run. Scores use the previous run's cuts, so that
-    finish_full_run usually rewrites only the few rows whose score moved."""
+    """One worker's share of a full run, written into the next table. Scores use the
+    previous run's cuts, so that finish_full_run rewrites only the rows whose score moved."""
     run = KPIRun.objects.get(pk=run_id)
     with transaction.atomic():
-        rows = engine.recompute_range(first_id, last_id, run.as_of, latest_cuts())
+        rows = engine.recompute_range(
+            first_id, last_id, run.as_of, latest_cuts(), table=swap.NEXT_TABLE
+        )
         KPIRun.objects.filter(pk=run_id).update(
             rows_written=F("rows_written") + rows, chunks_done=F("chunks_done") + 1
         )
@@ -75,16 +80,28 @@ def run_chunk(run_id: int, first_id: int, last_id: int) -> int:
 def finish_full_run(run_id: int) -> KPIRun:
     run = KPIRun.objects.get(pk=run_id)
     with transaction.atomic():
-        cuts = engine.compute_cuts()
-        engine.apply_scores(cuts)
-        engine.write_monthly_snapshot(run.as_of)
+        cuts = engine.compute_cuts(swap.NEXT_TABLE)
+        engine.apply_scores(cuts, swap.NEXT_TABLE)
+        swap.swap_in_next_table()
         run.cuts = cuts.to_json()
         run.customers = Customer.objects.count()
         run.status = KPIRun.Status.FINISHED
         run.finished_at = timezone.now()
         run.save()
+        # What changed while the chunks ran went into the old table: redo those customers.
+        engine.recompute_ids(touched_since(run.started_at), run.as_of, cuts)
     kpis_recomputed.send(sender=KPIRun, as_of=run.as_of, customer_ids=None, run=run)
     return run
+
+
+def touched_since(moment) -> list[int]:
+    """Customers recomputed incrementally since ``moment``."""
+    ids: set[int] = set()
+    for customer_ids in KPIRun.objects.filter(
+        kind=KPIRun.Kind.INCREMENTAL, started_at__gte=moment
+    ).values_list("customer_ids", flat=True):
+        ids.update(customer_ids)
+    return sorted(ids)
 
 
 def fail_run(run_id: int, error: str) -> None:
@@ -124,6 +141,7 @@ def recompute_customers(customer_ids: Sequence[int], as_of: dt.date) -> KPIRun:
             started_at=started,
             finished_at=timezone.now(),
             customers=len(ids),
+            customer_ids=ids,
             rows_written=rows,
         )
     kpis_recomputed.send(sender=KPIRun, as_of=as_of, customer_ids=ids, run=run)

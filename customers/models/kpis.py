@@ -122,7 +122,12 @@ class CustomerKPI(models.Model):
     f_score = models.PositiveSmallIntegerField(null=True)
     m_score = models.PositiveSmallIntegerField(null=True)
     rfm_segment = models.ForeignKey(
-        RFMSegment, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        RFMSegment,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # kpi_segment_idx covers it
     )
     value_class = models.CharField(max_length=1, choices=ValueClass.choices, default=ValueClass.C)
     lifecycle_phase = models.CharField(max_length=16, choices=LifecyclePhase.choices)
@@ -148,7 +153,11 @@ class CustomerKPISnapshot(models.Model):
     """The main KPIs and scores of one customer at the last run of a month."""
 
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="kpi_snapshots", db_constraint=False
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="kpi_snapshots",
+        db_constraint=False,
+        db_index=False,  # the unique (customer, month) index covers it
     )
     month = models.DateField(help_text=_("First day of the month."))
     last_purchase_on = models.DateField(null=True)
@@ -159,7 +168,12 @@ class CustomerKPISnapshot(models.Model):
     f_score = models.PositiveSmallIntegerField(null=True)
     m_score = models.PositiveSmallIntegerField(null=True)
     rfm_segment = models.ForeignKey(
-        RFMSegment, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        RFMSegment,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     value_class = models.CharField(max_length=1, choices=ValueClass.choices)
     lifecycle_phase = models.CharField(max_length=16, choices=LifecyclePhase.choices)
@@ -199,6 +213,8 @@ class KPIRun(models.Model):
     chunks_done = models.IntegerField(default=0)
     # Score cut-offs of a full run; incremental runs score touched customers against them.
     cuts = models.JSONField(default=dict)
+    # Incremental runs: whom they recomputed, so a full run finishing later redoes them.
+    customer_ids = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -37,3 +37,18 @@ def test_model_choices_are_translated():
 
     with translation.override("de"):
         assert str(Channel.PHONE.label) == "Telefon"
+
+
+def test_kpis_and_badges_read_in_german(client_a, customer_a):
+    import datetime as dt
+
+    from customers.kpis import runs
+    from tests.factories import TransactionFactory
+
+    TransactionFactory(customer=customer_a, occurred_on=dt.date(2026, 6, 1))
+    runs.recompute_all(dt.date(2026, 6, 30))
+    content = client_a.get(customer_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de").content
+    content = content.decode()
+    assert "Tage seit letztem Kauf" in content
+    assert "Wertklasse A" in content
+    assert "29 Tage" in content

@@ -228,14 +228,19 @@ def test_an_incremental_run_touches_only_the_named_customers(steady_customer, te
     assert CustomerKPI.objects.get(customer=ten_buyers[0]).computed_at == untouched
 
 
-def test_the_monthly_snapshot_keeps_one_row_per_customer_and_month(steady_customer):
+def test_a_finished_month_keeps_the_state_of_its_last_run(steady_customer):
     runs.recompute_all(dt.date(2026, 5, 31))
     runs.recompute_all(dt.date(2026, 6, 15))
+    assert [(s.month, s.frequency) for s in steady_customer.kpi_snapshots.all()] == [
+        (dt.date(2026, 5, 1), 4)
+    ]
     runs.recompute_all(AS_OF)
+    runs.recompute_all(dt.date(2026, 7, 1))
+    runs.recompute_all(dt.date(2026, 7, 2))
     snapshots = steady_customer.kpi_snapshots.order_by("month")
-    assert [(s.month, s.frequency) for s in snapshots] == [
-        (dt.date(2026, 5, 1), 4),
-        (dt.date(2026, 6, 1), 5),
+    assert [(s.month, s.frequency, s.last_purchase_on) for s in snapshots] == [
+        (dt.date(2026, 5, 1), 4, dt.date(2026, 5, 1)),
+        (dt.date(2026, 6, 1), 5, AS_OF),  # as of 2026-06-30, the last run in June
     ]
 
 
