@@ -1,9 +1,10 @@
 """The KPI engine: every customer's KPIs as SQL over all customers at once.
 
 One INSERT ... SELECT ... ON CONFLICT per chunk of customer ids aggregates transactions
-and interactions (GROUP BY customer) and writes CustomerKPI rows. Scores that depend on
-the whole book (R/F/M quintiles, value class) are then set by one UPDATE against cut-offs
-computed with window functions. The same SQL runs on PostgreSQL and SQLite.
+and interactions (GROUP BY customer) and writes CustomerKPI rows (a full run into a
+fresh table that customers/kpis/swap.py swaps in). Scores that depend on the whole book
+(R/F/M quintiles, value class) are then set by one UPDATE against cut-offs computed in
+SQL over the written rows. The same SQL runs on PostgreSQL and SQLite.
 
 Windows are half-open: "12 months" is (as_of - 365 days, as_of]; nothing after as_of
 counts. Life-cycle rules (first match wins):
