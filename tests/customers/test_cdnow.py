@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,9 @@ from customers.models import Customer, CustomerKPI, Transaction
 
 pytestmark = pytest.mark.django_db
 
-CDNOW = Path(__file__).resolve().parents[3] / "shared" / "data" / "cdnow"
+CDNOW = Path(
+    os.environ.get("CDNOW_DIR", Path(__file__).resolve().parents[3] / "shared" / "data" / "cdnow")
+)
 AS_OF = dt.date(1998, 6, 30)
 
 
@@ -20,7 +23,7 @@ AS_OF = dt.date(1998, 6, 30)
 def cdnow_master() -> Path:
     path = CDNOW / "CDNOW_master.txt"
     if not path.exists():
-        pytest.skip(f"CDNOW data not found at {path} (../shared/data/cdnow beside the checkout)")
+        pytest.skip(f"CDNOW data not found at {path} (../shared/data/cdnow, or set CDNOW_DIR)")
     return path
 
 
