@@ -183,3 +183,6 @@ if KPI_NIGHTLY_RECOMPUTE:
         "schedule": crontab(hour=_hour, minute=_minute),
     }
 KPI_CURRENCY = env_str("KPI_CURRENCY", "EUR")  # the book's currency for KPI amounts
+
+# Panels on the customer record, contributed by the apps that read customers.
+CUSTOMER_RECORD_PANELS = ["alerts.panels.open_alerts"]

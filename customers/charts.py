@@ -49,7 +49,7 @@ def revenue_sparkline(series: pd.Series) -> str:
         height=120,
         margin={"l": 30, "r": 5, "t": 5, "b": 20},
         xaxis={"showgrid": False, "tickformat": "%Y-%m", "nticks": 4},
-        yaxis={"showgrid": False, "nticks": 3},
+        yaxis={"showgrid": False, "nticks": 3, "rangemode": "tozero"},
         plot_bgcolor="white",
         paper_bgcolor="white",
         showlegend=False,

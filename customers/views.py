@@ -12,6 +12,7 @@ from customers.filtersets import CustomerFilterSet
 from customers.forms import ContactForm, CustomerForm, InteractionForm, TransactionForm
 from customers.kpis.catalogue import BY_NAME, kpis_by_group
 from customers.models import Customer, CustomerKPI
+from customers.panels import record_panels
 from customers.timeline import customer_timeline
 
 CUSTOMERS_PER_PAGE = 50
@@ -58,6 +59,7 @@ def customer_detail(request: HttpRequest, number: str) -> HttpResponse:
         "contacts": customer.contacts.annotate(interaction_count=Count("interactions")),
         "timeline": customer_timeline(customer),
         "interaction_form": InteractionForm(customer=customer),
+        "panels": record_panels(request, customer),
     }
     return render(request, "customers/customer_detail.html", context)
 

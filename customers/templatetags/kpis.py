@@ -30,6 +30,8 @@ def format_kpi(name: str, value) -> str:
     if value is None or value == "":
         return "—"
     unit = BY_NAME[name].unit
+    if isinstance(value, float) and value.is_integer() and unit in (Unit.DAYS, Unit.COUNT):
+        value = int(value)
     if unit == Unit.DATE and isinstance(value, dt.date):
         return date_format(value, "SHORT_DATE_FORMAT")
     if unit == Unit.DAYS:

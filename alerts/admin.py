@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from alerts.models import Alert, AlertEvent, ToleranceRule
+
+
+@admin.register(ToleranceRule)
+class ToleranceRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kpi",
+        "direction",
+        "yellow_bound",
+        "red_bound",
+        "escalating",
+        "enabled",
+    ]
+    list_filter = ["enabled", "escalating", "kpi"]
+    list_editable = ["yellow_bound", "red_bound", "enabled"]
+    search_fields = ["name", "guidance"]
+    filter_horizontal = ["segments", "owners"]
+    fieldsets = [
+        (None, {"fields": ["name", "enabled", "kpi", "direction", "yellow_bound", "red_bound"]}),
+        (_("Scope"), {"fields": ["value_classes", "segments", "industries", "phases", "owners"]}),
+        (
+            _("Guidance and recipients"),
+            {
+                "fields": [
+                    "guidance",
+                    "notify_owner",
+                    "notify_managers_on_red",
+                    "escalating",
+                    "extra_recipients",
+                ]
+            },
+        ),
+        (_("Flap guard"), {"fields": ["pending_evaluations", "resolve_after"]}),
+    ]
+
+
+class AlertEventInline(admin.TabularInline):
+    model = AlertEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["created_at", "kind", "level_before", "level_after", "kpi_value", "bound",
+                       "user", "note"]  # fmt: skip
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ["customer", "rule", "level", "state", "kpi_value", "opened_at", "changed_at"]
+    list_filter = ["level", "state", "rule"]
+    search_fields = ["customer__name", "customer__number"]
+    list_select_related = ["customer", "rule"]
+    raw_id_fields = ["customer"]
+    readonly_fields = ["customer", "rule", "level", "kpi_value", "bound", "opened_at",
+                       "changed_at", "resolved_at"]  # fmt: skip
+    inlines = [AlertEventInline]

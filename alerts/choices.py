@@ -1,0 +1,37 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    """Alert colour. Green is the absence of an open alert; the colour sits beside the
+    word everywhere (LEVEL_COLOURS), never alone."""
+
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+
+
+LEVEL_COLOURS = {Level.GREEN: "green", Level.YELLOW: "yellow", Level.RED: "red"}
+LEVEL_RANK = {Level.GREEN: 0, Level.YELLOW: 1, Level.RED: 2}
+
+
+class Direction(models.TextChoices):
+    TOO_HIGH = "too_high", _("too high (above the bounds)")
+    TOO_LOW = "too_low", _("too low (below the bounds)")
+
+
+class AlertState(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    SNOOZED = "snoozed", _("Snoozed")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    ESCALATED = "escalated", _("Escalated to red")
+    DE_ESCALATED = "de_escalated", _("Back to yellow")
+    RESOLVED = "resolved", _("Resolved: back in band")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    SNOOZED = "snoozed", _("Snoozed")
+    SNOOZE_ENDED = "snooze_ended", _("Snooze ended")

@@ -1,0 +1,281 @@
+"""Set-based evaluation of tolerance rules against CustomerKPI.
+
+Per rule a handful of statements over all customers in scope (or the touched ones):
+1. upsert RuleState with the level each customer is at now and for how many evaluations
+   it has held (the flap guard); only customers ever out of band get a row;
+2. open, escalate, de-escalate and resolve alerts, each transition an AlertEvent written
+   first, then the alert changed, under the same condition in the same transaction.
+
+An evaluation is keyed by the KPI run it reads: evaluating the same run again counts
+nothing twice and changes nothing.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from alerts.choices import Direction
+from alerts.models import ToleranceRule
+from customers.kpis.sql import id_in, ids_param
+
+LOCK_KEY = 7_316_001  # pg_advisory_xact_lock key of the evaluation
+
+
+@dataclass
+class EvaluationResult:
+    opened: int = 0
+    escalated: int = 0
+    de_escalated: int = 0
+    resolved: int = 0
+    snooze_ended: int = 0
+    rules: int = 0
+    event_ids: list[int] = field(default_factory=list)
+
+
+def _quoted(values: Sequence[str]) -> str:
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+
+
+def scope_sql(rule: ToleranceRule) -> str:
+    """The rule's scope over KPI row k and customer c; TRUE when it covers everyone."""
+    parts = []
+    if rule.value_classes:
+        parts.append(f"k.value_class IN ({_quoted(rule.value_classes)})")
+    if rule.industries:
+        parts.append(f"c.industry IN ({_quoted(rule.industries)})")
+    if rule.phases:
+        parts.append(f"k.lifecycle_phase IN ({_quoted(rule.phases)})")
+    segment_ids = [s.pk for s in rule.segments.all()]
+    if segment_ids:
+        parts.append(f"k.rfm_segment_id IN ({', '.join(str(i) for i in segment_ids)})")
+    owner_ids = [u.pk for u in rule.owners.all()]
+    if owner_ids:
+        parts.append(f"c.owner_id IN ({', '.join(str(i) for i in owner_ids)})")
+    return " AND ".join(parts) or "1 = 1"
+
+
+def level_sql(rule: ToleranceRule, value: str) -> str:
+    beyond = ">=" if rule.direction == Direction.TOO_HIGH else "<="
+    # A scope that is unknown (NULL, e.g. no segment yet) counts as outside.
+    return (
+        f"CASE WHEN {value} IS NULL THEN 'green' WHEN ({scope_sql(rule)}) THEN (CASE "
+        f"WHEN {value} {beyond} {float(rule.red_bound)!r} THEN 'red' "
+        f"WHEN {value} {beyond} {float(rule.yellow_bound)!r} THEN 'yellow' "
+        "ELSE 'green' END) ELSE 'green' END"
+    )
+
+
+def _execute(sql: str, params: dict) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def update_rule_states(rule: ToleranceRule, evaluation: int, customer_ids) -> int:
+    """Step 1: the level of every customer in band or not, counted per evaluation."""
+    value = f"k.{rule.kpi}"
+    level = level_sql(rule, value)
+    touched = f"AND {id_in('k.customer_id', 'ids')}" if customer_ids is not None else ""
+    return _execute(
+        f"""
+        INSERT INTO alerts_rulestate
+            (rule_id, customer_id, level, kpi_value, out_streak, in_streak, evaluation)
+        SELECT %(rule)s, k.customer_id, {level}, {value},
+            CASE WHEN {level} <> 'green' THEN 1 ELSE 0 END,
+            CASE WHEN {level} = 'green' THEN 1 ELSE 0 END,
+            %(evaluation)s
+        FROM customers_customerkpi k
+        JOIN customers_customer c ON c.id = k.customer_id
+        LEFT JOIN alerts_rulestate s ON s.rule_id = %(rule)s AND s.customer_id = k.customer_id
+        WHERE ({level} <> 'green' OR s.id IS NOT NULL) {touched}
+        ON CONFLICT (rule_id, customer_id) DO UPDATE SET
+            out_streak = CASE
+                WHEN alerts_rulestate.evaluation = excluded.evaluation
+                    THEN alerts_rulestate.out_streak
+                WHEN excluded.level <> 'green' THEN alerts_rulestate.out_streak + 1
+                ELSE 0 END,
+            in_streak = CASE
+                WHEN alerts_rulestate.evaluation = excluded.evaluation
+                    THEN alerts_rulestate.in_streak
+                WHEN excluded.level = 'green' THEN alerts_rulestate.in_streak + 1
+                ELSE 0 END,
+            level = excluded.level,
+            kpi_value = excluded.kpi_value,
+            evaluation = excluded.evaluation
+        """,
+        {"rule": rule.pk, "evaluation": evaluation, "ids": ids_param(customer_ids or [])},
+    )
+
+
+def _state(column: str) -> str:
+    """A column of the alert's RuleState row, for correlated updates."""
+    return (
+        f"(SELECT s.{column} FROM alerts_rulestate s WHERE s.rule_id = alerts_alert.rule_id "
+        "AND s.customer_id = alerts_alert.customer_id)"
+    )
+
+
+def apply_transitions(rule: ToleranceRule, evaluation: int, now) -> dict[str, int]:
+    """Step 2: every transition of this rule's alerts, events first, then the alerts."""
+    ops = connection.ops
+    params = {
+        "rule": rule.pk,
+        "evaluation": evaluation,
+        "now": ops.adapt_datetimefield_value(now),
+        "yellow": float(rule.yellow_bound),
+        "red": float(rule.red_bound),
+        "pending": rule.pending_evaluations,
+        "resolve_after": rule.resolve_after,
+    }
+    unresolved = "a.rule_id = %(rule)s AND a.state <> 'resolved'"
+    this_run = (
+        "s.rule_id = %(rule)s AND s.customer_id = a.customer_id AND s.evaluation = %(evaluation)s"
+    )
+    counts = {}
+
+    # open: out of band long enough, no unresolved alert yet
+    counts["opened"] = _execute(
+        """
+        INSERT INTO alerts_alert
+            (customer_id, rule_id, level, state, kpi_value, bound, opened_at, changed_at)
+        SELECT s.customer_id, %(rule)s, s.level, 'open', s.kpi_value,
+            CASE WHEN s.level = 'red' THEN %(red)s ELSE %(yellow)s END, %(now)s, %(now)s
+        FROM alerts_rulestate s
+        WHERE s.rule_id = %(rule)s AND s.evaluation = %(evaluation)s AND s.level <> 'green'
+          AND s.out_streak >= %(pending)s
+          AND NOT EXISTS (SELECT 1 FROM alerts_alert a
+                          WHERE a.rule_id = %(rule)s AND a.customer_id = s.customer_id
+                            AND a.state <> 'resolved')
+        """,
+        params,
+    )
+    _execute(
+        """
+        INSERT INTO alerts_alertevent
+            (alert_id, kind, level_before, level_after, kpi_value, bound, note, created_at)
+        SELECT a.id, 'opened', 'green', a.level, a.kpi_value, a.bound, '', %(now)s
+        FROM alerts_alert a
+        WHERE a.rule_id = %(rule)s AND a.opened_at = %(now)s
+          AND NOT EXISTS (SELECT 1 FROM alerts_alertevent e WHERE e.alert_id = a.id)
+        """,
+        params,
+    )
+
+    transitions = [
+        # (event kind, level before, level after, bound, extra SET)
+        ("escalated", "yellow", "red", "%(red)s", ", state = 'open', snoozed_until = NULL"),
+        ("de_escalated", "red", "yellow", "%(yellow)s", ""),
+    ]
+    for kind, before, after, bound, extra in transitions:
+        condition = (
+            f"{unresolved} AND a.level = '{before}' AND EXISTS (SELECT 1 FROM alerts_rulestate s "
+            f"WHERE {this_run} AND s.level = '{after}')"
+        )
+        _execute(
+            f"""
+            INSERT INTO alerts_alertevent
+                (alert_id, kind, level_before, level_after, kpi_value, bound, note, created_at)
+            SELECT a.id, '{kind}', '{before}', '{after}',
+                (SELECT s.kpi_value FROM alerts_rulestate s WHERE {this_run}), {bound}, '',
+                %(now)s
+            FROM alerts_alert a WHERE {condition}
+            """,
+            params,
+        )
+        counts[kind] = _execute(
+            f"""
+            UPDATE alerts_alert SET level = '{after}', bound = {bound},
+                kpi_value = {_state("kpi_value")}, changed_at = %(now)s {extra}
+            WHERE id IN (SELECT a.id FROM alerts_alert a WHERE {condition})
+            """,
+            params,
+        )
+
+    resolvable = (
+        f"{unresolved} AND EXISTS (SELECT 1 FROM alerts_rulestate s WHERE {this_run} "
+        "AND s.level = 'green' AND s.in_streak >= %(resolve_after)s)"
+    )
+    _execute(
+        f"""
+        INSERT INTO alerts_alertevent
+            (alert_id, kind, level_before, level_after, kpi_value, bound, note, created_at)
+        SELECT a.id, 'resolved', a.level, 'green',
+            (SELECT s.kpi_value FROM alerts_rulestate s WHERE {this_run}), a.bound, '', %(now)s
+        FROM alerts_alert a WHERE {resolvable}
+        """,
+        params,
+    )
+    counts["resolved"] = _execute(
+        f"""
+        UPDATE alerts_alert SET state = 'resolved', resolved_at = %(now)s, changed_at = %(now)s,
+            kpi_value = {_state("kpi_value")}
+        WHERE id IN (SELECT a.id FROM alerts_alert a WHERE {resolvable})
+        """,
+        params,
+    )
+    # The value an open alert shows follows the KPI, without an event.
+    _execute(
+        f"""
+        UPDATE alerts_alert SET kpi_value = {_state("kpi_value")}
+        WHERE rule_id = %(rule)s AND state <> 'resolved'
+          AND EXISTS (SELECT 1 FROM alerts_rulestate s WHERE s.rule_id = alerts_alert.rule_id
+                      AND s.customer_id = alerts_alert.customer_id
+                      AND s.evaluation = %(evaluation)s AND s.kpi_value IS NOT NULL
+                      AND (alerts_alert.kpi_value IS NULL OR s.kpi_value <> alerts_alert.kpi_value))
+        """,
+        params,
+    )
+    return counts
+
+
+def end_snoozes(today: dt.date, now) -> int:
+    """Snoozed alerts whose date has come are open again."""
+    ops = connection.ops
+    params = {"today": ops.adapt_datefield_value(today), "now": ops.adapt_datetimefield_value(now)}
+    due = "a.state = 'snoozed' AND a.snoozed_until <= %(today)s"
+    _execute(
+        f"""
+        INSERT INTO alerts_alertevent
+            (alert_id, kind, level_before, level_after, kpi_value, bound, note, created_at)
+        SELECT a.id, 'snooze_ended', a.level, a.level, a.kpi_value, a.bound, '', %(now)s
+        FROM alerts_alert a WHERE {due}
+        """,
+        params,
+    )
+    return _execute(
+        f"""
+        UPDATE alerts_alert SET state = 'open', snoozed_until = NULL, changed_at = %(now)s
+        WHERE id IN (SELECT a.id FROM alerts_alert a WHERE {due})
+        """,
+        params,
+    )
+
+
+def _lock(cursor) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def evaluate(
+    evaluation: int, customer_ids: Sequence[int] | None = None, now=None
+) -> EvaluationResult:
+    """Evaluate every enabled rule for all customers, or only ``customer_ids``."""
+    now = now or timezone.now()
+    result = EvaluationResult()
+    rules = ToleranceRule.objects.filter(enabled=True).prefetch_related("segments", "owners")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            _lock(cursor)
+        for rule in rules:
+            update_rule_states(rule, evaluation, list(customer_ids) if customer_ids else None)
+            counts = apply_transitions(rule, evaluation, now)
+            result.opened += counts["opened"]
+            result.escalated += counts["escalated"]
+            result.de_escalated += counts["de_escalated"]
+            result.resolved += counts["resolved"]
+            result.rules += 1
+        result.snooze_ended = end_snoozes(timezone.localdate(now), now)
+    return result

@@ -1,0 +1,204 @@
+"""Tolerance rules, alerts and their history.
+
+A rule says when a KPI is out of tolerance (yellow and red bound, direction, scope). An
+Alert is the fact that a customer is out of a rule's band: at most one unresolved alert
+per customer and rule. Every change of an alert is an AlertEvent written in the same
+transaction. RuleState counts evaluations for the flap guard.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from alerts.choices import AlertState, Direction, EventKind, Level
+from customers.choices import Industry, LifecyclePhase, ValueClass
+from customers.kpis.catalogue import BY_NAME, CATALOGUE, Unit
+from customers.models import Customer, RFMSegment
+
+NUMERIC_KPIS = [
+    (kpi.name, kpi.label) for kpi in CATALOGUE if kpi.unit not in (Unit.DATE, Unit.LABEL)
+]
+
+
+class ToleranceRule(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    kpi = models.CharField(_("KPI"), max_length=40, choices=NUMERIC_KPIS)
+    direction = models.CharField(_("alert when the value is"), max_length=16,
+                                 choices=Direction.choices)  # fmt: skip
+    yellow_bound = models.FloatField(_("yellow bound"))
+    red_bound = models.FloatField(_("red bound"))
+    # Scope: empty means "all"; several scopes combine (all must match).
+    value_classes = models.JSONField(_("value classes"), default=list, blank=True)
+    segments = models.ManyToManyField(RFMSegment, verbose_name=_("RFM segments"), blank=True)
+    industries = models.JSONField(_("industries"), default=list, blank=True)
+    phases = models.JSONField(_("life-cycle phases"), default=list, blank=True)
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("owners"), blank=True, related_name="+"
+    )
+    guidance = models.TextField(_("guidance"), help_text=_("What the rep should do now."))
+    notify_owner = models.BooleanField(_("tell the owner"), default=True)
+    notify_managers_on_red = models.BooleanField(_("tell managers on red"), default=True)
+    escalating = models.BooleanField(
+        _("escalating"),
+        default=False,
+        help_text=_("Managers get red alerts of this rule at once, not in the digest."),
+    )
+    extra_recipients = models.TextField(
+        _("extra addresses"), blank=True, help_text=_("E-mail addresses, one per line.")
+    )
+    pending_evaluations = models.PositiveSmallIntegerField(
+        _("evaluations out of band before it opens"), default=1
+    )
+    resolve_after = models.PositiveSmallIntegerField(
+        _("evaluations back in band before it resolves"), default=1
+    )
+    enabled = models.BooleanField(_("on"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tolerance rule")
+        verbose_name_plural = _("tolerance rules")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(direction=Direction.TOO_HIGH) & Q(red_bound__gte=models.F("yellow_bound"))
+                )
+                | (Q(direction=Direction.TOO_LOW) & Q(red_bound__lte=models.F("yellow_bound"))),
+                name="rule_red_beyond_yellow",
+                violation_error_message=_("The red bound must lie beyond the yellow bound."),
+            ),
+            models.CheckConstraint(
+                condition=Q(pending_evaluations__gte=1) & Q(resolve_after__gte=1),
+                name="rule_flap_guard_at_least_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.yellow_bound is not None and self.red_bound is not None:
+            if self.direction == Direction.TOO_HIGH and self.red_bound < self.yellow_bound:
+                errors["red_bound"] = _("Too high: the red bound must be at or above yellow.")
+            if self.direction == Direction.TOO_LOW and self.red_bound > self.yellow_bound:
+                errors["red_bound"] = _("Too low: the red bound must be at or below yellow.")
+        for field, allowed in (
+            ("value_classes", ValueClass.values),
+            ("industries", Industry.values),
+            ("phases", LifecyclePhase.values),
+        ):
+            unknown = set(getattr(self, field) or []) - set(allowed)
+            if unknown:
+                errors[field] = _("Unknown: %(values)s") % {"values": ", ".join(sorted(unknown))}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def kpi_entry(self):
+        return BY_NAME[self.kpi]
+
+
+class AlertQuerySet(models.QuerySet):
+    def unresolved(self) -> "AlertQuerySet":
+        return self.exclude(state=AlertState.RESOLVED)
+
+    def visible_to(self, user) -> "AlertQuerySet":
+        return self.filter(customer__in=Customer.objects.visible_to(user))
+
+
+class Alert(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="alerts")
+    rule = models.ForeignKey(ToleranceRule, on_delete=models.CASCADE, related_name="alerts")
+    level = models.CharField(_("colour"), max_length=8, choices=Level.choices)
+    state = models.CharField(
+        _("state"), max_length=16, choices=AlertState.choices, default=AlertState.OPEN
+    )
+    kpi_value = models.FloatField(_("KPI value"), null=True)
+    bound = models.FloatField(_("bound crossed"))
+    opened_at = models.DateTimeField(_("since"))
+    changed_at = models.DateTimeField(_("last change"))
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "rule"],
+                condition=~Q(state="resolved"),
+                name="alert_one_unresolved_per_customer_and_rule",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["customer", "level"], condition=~Q(state="resolved"), name="alert_open_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} · {self.customer} · {self.level}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:detail", args=[self.customer.number]) + f"#alert-{self.pk}"
+
+    def shown_state(self, today: dt.date) -> str:
+        """The state a person sees: a snooze that ran out reads as open."""
+        if self.state == AlertState.SNOOZED and self.snoozed_until and self.snoozed_until <= today:
+            return AlertState.OPEN
+        return self.state
+
+
+class AlertEvent(models.Model):
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    level_before = models.CharField(max_length=8, choices=Level.choices)
+    level_after = models.CharField(max_length=8, choices=Level.choices)
+    kpi_value = models.FloatField(null=True)
+    bound = models.FloatField(null=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("alert event")
+        verbose_name_plural = _("alert events")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["alert", "created_at"], name="alertevent_alert_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.level_before} → {self.level_after})"
+
+
+class RuleState(models.Model):
+    """Per rule and customer: the level seen at the last evaluation and for how many
+    evaluations it held, for the flap guard. Only customers ever out of band have a row."""
+
+    rule = models.ForeignKey(ToleranceRule, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=8, choices=Level.choices)
+    kpi_value = models.FloatField(null=True)
+    out_streak = models.PositiveIntegerField(default=0)
+    in_streak = models.PositiveIntegerField(default=0)
+    evaluation = models.BigIntegerField(help_text="KPI run evaluated last")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "customer"], name="rulestate_one_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id}/{self.customer_id}: {self.level}"

@@ -1,0 +1,35 @@
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.utils import timezone
+
+from alerts.choices import LEVEL_RANK, Level
+from alerts.forms import SnoozeForm
+from alerts.models import Alert, AlertEvent
+from customers.panels import RecordPanel
+
+
+def alert_colour(alerts: list[Alert]) -> str:
+    """A customer's alert colour: its worst unresolved alert, green if none."""
+    return max((a.level for a in alerts), key=LEVEL_RANK.__getitem__, default=Level.GREEN)
+
+
+def open_alerts(request: HttpRequest, customer) -> RecordPanel:
+    alerts = list(
+        Alert.objects.unresolved()
+        .filter(customer=customer)
+        .select_related("rule")
+        .prefetch_related(Prefetch("events", queryset=AlertEvent.objects.select_related("user")))
+        .order_by("-level", "opened_at")
+    )
+    alerts.sort(key=lambda a: (-LEVEL_RANK[a.level], a.opened_at))
+    today = timezone.localdate()
+    return RecordPanel(
+        template="alerts/_record_panel.html",
+        badge_template="alerts/_record_badge.html",
+        context={
+            "alerts": alerts,
+            "alert_colour": alert_colour(alerts),
+            "today": today,
+            "snooze_form": SnoozeForm(),
+        },
+    )

@@ -1,0 +1,55 @@
+"""What people do with an alert: acknowledge it, snooze it. Each an AlertEvent."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alerts.choices import AlertState, EventKind
+from alerts.models import Alert, AlertEvent
+
+
+def _record(alert: Alert, kind: str, user, note: str = "") -> AlertEvent:
+    return AlertEvent.objects.create(
+        alert=alert,
+        kind=kind,
+        level_before=alert.level,
+        level_after=alert.level,
+        kpi_value=alert.kpi_value,
+        bound=alert.bound,
+        user=user,
+        note=note,
+        created_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def acknowledge(alert: Alert, user, note: str = "") -> Alert:
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.state == AlertState.RESOLVED:
+        raise ValidationError(_("This alert is resolved already."))
+    alert.state = AlertState.ACKNOWLEDGED
+    alert.snoozed_until = None
+    alert.changed_at = timezone.now()
+    alert.save(update_fields=["state", "snoozed_until", "changed_at"])
+    _record(alert, EventKind.ACKNOWLEDGED, user, note)
+    return alert
+
+
+@transaction.atomic
+def snooze(alert: Alert, user, until: dt.date, reason: str) -> Alert:
+    if until <= timezone.localdate():
+        raise ValidationError({"until": _("Snooze until a day in the future.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the alert can wait.")})
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.state == AlertState.RESOLVED:
+        raise ValidationError(_("This alert is resolved already."))
+    alert.state = AlertState.SNOOZED
+    alert.snoozed_until = until
+    alert.changed_at = timezone.now()
+    alert.save(update_fields=["state", "snoozed_until", "changed_at"])
+    _record(alert, EventKind.SNOOZED, user, reason.strip())
+    return alert

@@ -1,0 +1,8 @@
+from django.db import transaction
+
+
+def evaluate_after_recompute(sender, as_of, customer_ids, run, **kwargs) -> None:
+    """The KPI engine finished a run: evaluate the rules for the customers it touched."""
+    from alerts.tasks import evaluate_alerts
+
+    transaction.on_commit(lambda: evaluate_alerts.delay(run.pk, customer_ids))

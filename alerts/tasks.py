@@ -1,0 +1,27 @@
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from alerts.evaluation import evaluate
+from customers.models import KPIRun
+
+
+def evaluation_time(as_of: dt.date) -> dt.datetime:
+    """When the alerts of a KPI run happen: now, or the end of a past as-of day (so a
+    recompute of history dates its alerts where they belong)."""
+    now = timezone.now()
+    end_of_day = timezone.make_aware(dt.datetime.combine(as_of, dt.time(23, 59)))
+    return min(now, end_of_day)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), max_retries=3, retry_backoff=True)
+def evaluate_alerts(evaluation: int, customer_ids: list[int] | None = None) -> dict:
+    run = KPIRun.objects.get(pk=evaluation)
+    result = evaluate(evaluation, customer_ids, now=evaluation_time(run.as_of))
+    return {
+        "opened": result.opened,
+        "escalated": result.escalated,
+        "de_escalated": result.de_escalated,
+        "resolved": result.resolved,
+    }

@@ -1,0 +1,113 @@
+"""The alert colour and open alerts on the customer record; acknowledge and snooze."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from alerts.evaluation import evaluate
+from alerts.models import Alert, AlertEvent, ToleranceRule
+from tests.alerts.test_evaluation import NOW, rule, set_kpi, with_kpis
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def only_test_rules():
+    ToleranceRule.objects.all().delete()
+
+
+@pytest.fixture
+def red_customer(customer_a):
+    rule(guidance="Offer a reorder and agree on a next step.")
+    with_kpis(customer_a, recency_days=400)
+    evaluate(1, now=NOW)
+    return customer_a
+
+
+def test_the_record_shows_the_alert_colour_the_bound_and_the_guidance(client_a, red_customer):
+    content = client_a.get(red_customer.get_absolute_url()).content.decode()
+    assert '<span class="badge red">Alerts: red</span>' in content
+    assert "Recency is 400 days, beyond the bound of 365 days — since 2026-06-30." in content
+    assert "Offer a reorder and agree on a next step." in content
+
+
+def test_a_customer_without_alerts_is_green(client_a, customer_a):
+    content = client_a.get(customer_a.get_absolute_url()).content.decode()
+    assert '<span class="badge green">Alerts: green</span>' in content
+    assert "No open alerts" in content
+
+
+def test_the_record_reads_in_german(client_a, red_customer):
+    content = client_a.get(red_customer.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de")
+    assert "Alarme: rot" in content.content.decode()
+
+
+def test_acknowledging_records_who_and_when(client_a, rep_a, red_customer):
+    alert = Alert.objects.get()
+    response = client_a.post(
+        reverse("alerts:acknowledge", args=[alert.pk]), {"note": "Called, order next week"}
+    )
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert alert.state == "acknowledged"
+    event = alert.events.last()
+    assert (event.kind, event.user, event.note) == (
+        "acknowledged",
+        rep_a,
+        "Called, order next week",
+    )
+
+
+def test_another_reps_alert_is_a_404(rep_b, red_customer):
+    from tests.conftest import logged_in
+
+    alert = Alert.objects.get()
+    client = logged_in(rep_b)
+    assert client.post(reverse("alerts:acknowledge", args=[alert.pk])).status_code == 404
+    tomorrow = {"until": "2026-12-31", "reason": "x"}
+    assert client.post(reverse("alerts:snooze", args=[alert.pk]), tomorrow).status_code == 404
+    assert Alert.objects.get().state == "open"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_snooze_needs_a_future_date_and_a_reason(client_a, red_customer):
+    alert = Alert.objects.get()
+    url = reverse("alerts:snooze", args=[alert.pk])
+    client_a.post(url, {"until": "2026-06-30", "reason": "later"})
+    client_a.post(url, {"until": "2026-07-15", "reason": ""})
+    assert Alert.objects.get().state == "open"
+    client_a.post(url, {"until": "2026-07-15", "reason": "Customer on holiday"})
+    alert.refresh_from_db()
+    assert (alert.state, alert.snoozed_until) == ("snoozed", dt.date(2026, 7, 15))
+
+
+def test_a_snooze_ends_on_its_date(client_a, red_customer):
+    alert = Alert.objects.get()
+    with time_machine.travel(NOW, tick=False):
+        client_a.post(
+            reverse("alerts:snooze", args=[alert.pk]),
+            {"until": "2026-07-15", "reason": "Customer on holiday"},
+        )
+    evaluate(2, now=dt.datetime(2026, 7, 14, 8, tzinfo=dt.UTC))
+    assert Alert.objects.get().state == "snoozed"
+    result = evaluate(3, now=dt.datetime(2026, 7, 15, 8, tzinfo=dt.UTC))
+    assert result.snooze_ended == 1
+    assert Alert.objects.get().state == "open"
+    assert list(AlertEvent.objects.values_list("kind", flat=True)) == [
+        "opened",
+        "snoozed",
+        "snooze_ended",
+    ]
+
+
+def test_escalation_reopens_an_acknowledged_alert(client_a, customer_a):
+    rule()
+    with_kpis(customer_a, recency_days=200)
+    evaluate(1, now=NOW)
+    client_a.post(reverse("alerts:acknowledge", args=[Alert.objects.get().pk]))
+    set_kpi(customer_a, recency_days=400)
+    evaluate(2, now=NOW)
+    alert = Alert.objects.get()
+    assert (alert.level, alert.state) == ("red", "open")

@@ -1,0 +1,24 @@
+import pytest
+
+from alerts.models import ToleranceRule
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_starter_rules_ship_as_data():
+    rules = {r.name: r for r in ToleranceRule.objects.all()}
+    assert set(rules) == {
+        "Overdue against the usual rhythm",
+        "No purchase for a long time",
+        "Revenue falling",
+        "Pays late",
+        "A customer without contact",
+        "Complaints piling up",
+    }
+    contact = rules["A customer without contact"]
+    assert (contact.kpi, contact.yellow_bound, contact.red_bound) == ("days_since_contact", 90, 180)
+    assert (contact.value_classes, contact.escalating) == (["A"], True)
+    rhythm = rules["Overdue against the usual rhythm"]
+    assert (rhythm.kpi, rhythm.yellow_bound, rhythm.red_bound) == ("recency_ratio", 1.5, 2.5)
+    assert rules["Revenue falling"].direction == "too_low"
+    assert all(rule.enabled and rule.guidance for rule in rules.values())
