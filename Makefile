@@ -24,12 +24,14 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## demo: install, migrate, seed the demo book and serve it on http://127.0.0.1:8000
+demo: export DEBUG = 1
+demo: export EMAIL_BACKEND = file
 demo: install
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
 	@echo ""
 	@echo "Relationship Cockpit runs on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: install the dev extras, lint, check migrations, run the whole suite
 test: install-dev lint migrations-check
@@ -51,8 +53,9 @@ messages: install
 	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
 
+run: export DEBUG = 1
 run: install
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts var

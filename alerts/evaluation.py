@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from alerts.choices import Direction
 from alerts.models import ToleranceRule
+from alerts.notifications import queue_notifications
 from customers.kpis.sql import id_in, ids_param
 
 LOCK_KEY = 7_316_001  # pg_advisory_xact_lock key of the evaluation
@@ -32,7 +33,7 @@ class EvaluationResult:
     resolved: int = 0
     snooze_ended: int = 0
     rules: int = 0
-    event_ids: list[int] = field(default_factory=list)
+    notification_ids: list[int] = field(default_factory=list)
 
 
 def _quoted(values: Sequence[str]) -> str:
@@ -265,7 +266,7 @@ def evaluate(
     """Evaluate every enabled rule for all customers, or only ``customer_ids``."""
     now = now or timezone.now()
     result = EvaluationResult()
-    rules = ToleranceRule.objects.filter(enabled=True).prefetch_related("segments", "owners")
+    rules = list(ToleranceRule.objects.filter(enabled=True).prefetch_related("segments", "owners"))
     with transaction.atomic():
         with connection.cursor() as cursor:
             _lock(cursor)
@@ -278,4 +279,13 @@ def evaluate(
             result.resolved += counts["resolved"]
             result.rules += 1
         result.snooze_ended = end_snoozes(timezone.localdate(now), now)
+        result.notification_ids = queue_notifications(evaluation, now, rules)
+        transaction.on_commit(lambda: _deliver(result.notification_ids))
     return result
+
+
+def _deliver(notification_ids: list[int]) -> None:
+    from alerts.tasks import deliver_notification
+
+    for notification_id in notification_ids:
+        deliver_notification.delay(notification_id)

@@ -202,3 +202,53 @@ class RuleState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id}/{self.customer_id}: {self.level}"
+
+
+class NotificationStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    IN_FLIGHT = "in_flight", _("Being sent")
+    SENT = "sent", _("Sent")
+    RETRY = "retry", _("Awaiting retry")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """One alert mail to one recipient: the outbox row, written in the same transaction as
+    the alert changes it reports. A worker claims it, sends it, and writes the outcome."""
+
+    evaluation = models.BigIntegerField(help_text="KPI run whose evaluation wrote it")
+    kind = models.CharField(max_length=16, default="immediate")
+    email = models.EmailField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    language = models.CharField(max_length=8, default="en")
+    events = models.ManyToManyField(AlertEvent, related_name="notifications")
+    status = models.CharField(
+        max_length=16, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retry_after = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "kind", "email"], name="notification_one_per_run_and_address"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "retry_after"],
+                condition=Q(status__in=["queued", "retry"]),
+                name="notification_due_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} mail to {self.email} ({self.status})"

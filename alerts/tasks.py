@@ -3,6 +3,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
+from alerts import delivery
 from alerts.evaluation import evaluate
 from customers.models import KPIRun
 
@@ -25,3 +26,14 @@ def evaluate_alerts(evaluation: int, customer_ids: list[int] | None = None) -> d
         "de_escalated": result.de_escalated,
         "resolved": result.resolved,
     }
+
+
+@shared_task(acks_late=True)
+def deliver_notification(notification_id: int) -> bool:
+    return delivery.handle_one(notification_id)
+
+
+@shared_task
+def deliver_due_notifications() -> int:
+    """Beat, every minute: send what is queued or due for a retry."""
+    return sum(delivery.handle_one(pk) for pk in delivery.due_ids(timezone.now()))

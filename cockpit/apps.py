@@ -16,4 +16,4 @@ class CockpitConfig(AppConfig):
 
 
 class CockpitAdminConfig(AdminConfig):
-    default_site = "cockpit.admin.CockpitAdminSite"
+    default_site = "cockpit.admin_site.CockpitAdminSite"

@@ -186,3 +186,8 @@ KPI_CURRENCY = env_str("KPI_CURRENCY", "EUR")  # the book's currency for KPI amo
 
 # Panels on the customer record, contributed by the apps that read customers.
 CUSTOMER_RECORD_PANELS = ["alerts.panels.open_alerts"]
+ALERT_MAIL_MAX_ATTEMPTS = env_int("ALERT_MAIL_MAX_ATTEMPTS", 6)
+CELERY_BEAT_SCHEDULE["deliver-alert-mails"] = {
+    "task": "alerts.tasks.deliver_due_notifications",
+    "schedule": 60.0,
+}

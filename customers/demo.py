@@ -382,6 +382,16 @@ def ensure_demo_users() -> dict[str, object]:
         user.save()
         user.groups.set([Group.objects.get_or_create(name=demo.role)[0]])
         users[demo.username] = user
+    from cockpit.models import UserProfile
+
+    for demo in DEMO_USERS:
+        UserProfile.objects.update_or_create(
+            user=users[demo.username],
+            defaults={
+                "language": "en" if demo.role == Role.ADMIN else "de",
+                "manager": users["manager"] if demo.role == Role.SALES_REP else None,
+            },
+        )
     return users
 
 

@@ -1,0 +1,65 @@
+"""Alert mails: subject, text and HTML from templates, in the recipient's language."""
+
+from dataclasses import dataclass
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from alerts.choices import LEVEL_RANK
+from alerts.models import AlertEvent, Notification
+
+VALUE_CLASS_RANK = {"A": 0, "B": 1, "C": 2}
+
+
+@dataclass
+class MailItem:
+    event: AlertEvent
+    url: str
+
+
+def mail_items(notification: Notification) -> list[MailItem]:
+    """The events of a mail, the reddest and most valuable customers first."""
+    events = notification.events.select_related("alert__customer__kpi", "alert__rule").order_by(
+        "id"
+    )
+
+    def order(event: AlertEvent):
+        kpi = getattr(event.alert.customer, "kpi", None)
+        value_class = kpi.value_class if kpi else "C"
+        return (-LEVEL_RANK[event.level_after], VALUE_CLASS_RANK[value_class],
+                event.alert.customer.name)  # fmt: skip
+
+    return [
+        MailItem(event=e, url=settings.SITE_URL + e.alert.get_absolute_url())
+        for e in sorted(events, key=order)
+    ]
+
+
+def make_message(notification: Notification) -> EmailMultiAlternatives:
+    items = mail_items(notification)
+    with translation.override(notification.language):
+        context = {
+            "items": items,
+            "red": sum(1 for i in items if i.event.level_after == "red"),
+            "yellow": sum(1 for i in items if i.event.level_after == "yellow"),
+            "site_url": settings.SITE_URL,
+        }
+        subject = " ".join(render_to_string("emails/alerts_subject.txt", context).split())
+        text = render_to_string("emails/alerts.txt", context)
+        html = render_to_string("emails/alerts.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.email],
+        headers={
+            "Message-ID": make_msgid(domain="relationship-cockpit"),
+            "Auto-Submitted": "auto-generated",
+            "X-Cockpit-Notification": str(notification.pk),
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
