@@ -1,11 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, When
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alerts import services
+from alerts.choices import AlertState, Level
 from alerts.forms import AcknowledgeForm, SnoozeForm
 from alerts.models import Alert
 
@@ -48,3 +51,31 @@ def snooze(request: HttpRequest, alert_id: int) -> HttpResponse:
         problems = [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()]
         messages.error(request, _("Not snoozed. %(problems)s") % {"problems": " ".join(problems)})
     return redirect(alert.customer)
+
+
+INBOX_PAGE_SIZE = 50
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Open alerts on the user's customers (all customers for managers), the reddest and
+    most valuable first. Acknowledged and snoozed alerts leave the inbox."""
+    alerts = (
+        Alert.objects.visible_to(request.user)
+        .filter(state=AlertState.OPEN)
+        .select_related("customer", "customer__owner", "customer__kpi", "rule")
+        .annotate(
+            level_rank=Case(When(level=Level.RED, then=0), default=1, output_field=IntegerField()),
+            value_rank=Case(
+                When(customer__kpi__value_class="A", then=0),
+                When(customer__kpi__value_class="B", then=1),
+                default=2,
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("level_rank", "value_rank", "opened_at", "id")
+    )
+    level = request.GET.get("level")
+    if level in (Level.RED, Level.YELLOW):
+        alerts = alerts.filter(level=level)
+    page = Paginator(alerts, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "alerts/inbox.html", {"page": page, "level": level})

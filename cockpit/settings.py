@@ -191,3 +191,4 @@ CELERY_BEAT_SCHEDULE["deliver-alert-mails"] = {
     "task": "alerts.tasks.deliver_due_notifications",
     "schedule": 60.0,
 }
+CUSTOMER_LIST_EXTENSIONS = ["alerts.listing.alert_colour"]

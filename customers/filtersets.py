@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.choices import CustomerKind, Industry, LifecyclePhase, ValueClass
 from customers.kpis.catalogue import MAIN_KPIS
+from customers.listing import list_extensions
 from customers.models import Contact, Customer, RFMSegment
 
 # (model field, URL value): ?sort=-revenue_12m
@@ -44,6 +45,21 @@ class CustomerFilterSet(django_filters.FilterSet):
     class Meta:
         model = Customer
         fields = ["q", "owner", "industry", "kind", "value_class", "segment", "phase", "sort"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sortable = list(SORTABLE)
+        for extension in list_extensions():
+            for name, make_filter in extension.filters.items():
+                self.filters[name] = make_filter()
+                self.filters[name].parent = self
+                self.filters[name].model = Customer
+                self.filters[name].field_name = name
+            sortable += extension.sort_fields
+        self.filters["sort"] = django_filters.OrderingFilter(fields=sortable, label=_("Sort by"))
+        self.filters["sort"].parent = self
+        self.filters["sort"].field_name = "sort"
+        self.filters["sort"].model = Customer
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

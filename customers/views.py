@@ -11,6 +11,7 @@ from customers.charts import monthly_revenue, revenue_sparkline
 from customers.filtersets import CustomerFilterSet
 from customers.forms import ContactForm, CustomerForm, InteractionForm, TransactionForm
 from customers.kpis.catalogue import BY_NAME, kpis_by_group
+from customers.listing import list_extensions
 from customers.models import Customer, CustomerKPI
 from customers.panels import record_panels
 from customers.timeline import customer_timeline
@@ -30,6 +31,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     customers = Customer.objects.visible_to(request.user).select_related(
         "owner", "kpi", "kpi__rfm_segment"
     )
+    for extension in list_extensions():
+        customers = extension.annotate(customers)
     filterset = CustomerFilterSet(request.GET, queryset=customers, request=request)
     page = Paginator(filterset.qs, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -41,6 +44,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "sort": request.GET.get("sort", ""),
         "columns": LIST_COLUMNS,
+        "extensions": list_extensions(),
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "customer-table":
         return render(request, "customers/_customer_table.html", context)

@@ -111,3 +111,46 @@ def test_escalation_reopens_an_acknowledged_alert(client_a, customer_a):
     evaluate(2, now=NOW)
     alert = Alert.objects.get()
     assert (alert.level, alert.state) == ("red", "open")
+
+
+def test_the_inbox_lists_open_alerts_reddest_and_most_valuable_first(client_a, rep_a, rep_b):
+    from tests.factories import CustomerFactory
+
+    rule()
+    with_kpis(CustomerFactory(number="Y-A", owner=rep_a), recency_days=200, value_class="A")
+    with_kpis(CustomerFactory(number="R-C", owner=rep_a), recency_days=400, value_class="C")
+    with_kpis(CustomerFactory(number="R-A", owner=rep_a), recency_days=400, value_class="A")
+    with_kpis(CustomerFactory(number="OTHER", owner=rep_b), recency_days=400, value_class="A")
+    evaluate(1, now=NOW)
+    page = client_a.get(reverse("alerts:inbox")).context["page"]
+    assert [a.customer.number for a in page] == ["R-A", "R-C", "Y-A"]
+    reds = client_a.get(reverse("alerts:inbox"), {"level": "yellow"}).context["page"]
+    assert [a.customer.number for a in reds] == ["Y-A"]
+
+
+def test_an_acknowledged_alert_leaves_the_inbox(
+    client_a, red_customer, django_assert_max_num_queries
+):
+    alert = Alert.objects.get()
+    client_a.post(reverse("alerts:acknowledge", args=[alert.pk]))
+    with django_assert_max_num_queries(6):
+        page = client_a.get(reverse("alerts:inbox")).context["page"]
+    assert list(page) == []
+
+
+def test_the_customer_list_filters_and_sorts_by_alert_colour(client_a, rep_a):
+    from tests.factories import CustomerFactory
+
+    rule()
+    with_kpis(CustomerFactory(number="G", name="Green", owner=rep_a), recency_days=10)
+    with_kpis(CustomerFactory(number="Y", name="Yellow", owner=rep_a), recency_days=200)
+    with_kpis(CustomerFactory(number="R", name="Red", owner=rep_a), recency_days=400)
+    evaluate(1, now=NOW)
+    url = reverse("customers:list")
+    for colour, numbers in [("red", ["R"]), ("yellow", ["Y"]), ("green", ["G"])]:
+        page = client_a.get(url, {"alert": colour}).context["page"]
+        assert [c.number for c in page] == numbers, colour
+    page = client_a.get(url, {"sort": "-alert"}).context["page"]
+    assert [c.number for c in page] == ["R", "Y", "G"]
+    content = client_a.get(url).content.decode()
+    assert '<span class="badge red">Alerts: red</span>' in content
