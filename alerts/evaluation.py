@@ -23,6 +23,7 @@ from alerts.notifications import queue_notifications
 from customers.kpis.sql import id_in, ids_param
 
 LOCK_KEY = 7_316_001  # pg_advisory_xact_lock key of the evaluation
+ANALYZE_AFTER_ROWS = 10_000
 
 
 @dataclass
@@ -111,14 +112,6 @@ def update_rule_states(rule: ToleranceRule, evaluation: int, customer_ids) -> in
     )
 
 
-def _state(column: str) -> str:
-    """A column of the alert's RuleState row, for correlated updates."""
-    return (
-        f"(SELECT s.{column} FROM alerts_rulestate s WHERE s.rule_id = alerts_alert.rule_id "
-        "AND s.customer_id = alerts_alert.customer_id)"
-    )
-
-
 def apply_transitions(rule: ToleranceRule, evaluation: int, now) -> dict[str, int]:
     """Step 2: every transition of this rule's alerts, events first, then the alerts."""
     ops = connection.ops
@@ -131,10 +124,6 @@ def apply_transitions(rule: ToleranceRule, evaluation: int, now) -> dict[str, in
         "pending": rule.pending_evaluations,
         "resolve_after": rule.resolve_after,
     }
-    unresolved = "a.rule_id = %(rule)s AND a.state <> 'resolved'"
-    this_run = (
-        "s.rule_id = %(rule)s AND s.customer_id = a.customer_id AND s.evaluation = %(evaluation)s"
-    )
     counts = {}
 
     # open: out of band long enough, no unresolved alert yet
@@ -165,67 +154,61 @@ def apply_transitions(rule: ToleranceRule, evaluation: int, now) -> dict[str, in
         params,
     )
 
+    # Alert a joined with its RuleState s of this evaluation: joins, not correlated
+    # subqueries, so the planner can hash-join a million rows.
+    joined = (
+        "alerts_rulestate s WHERE s.rule_id = a.rule_id AND s.customer_id = a.customer_id "
+        "AND s.evaluation = %(evaluation)s AND a.rule_id = %(rule)s AND a.state <> 'resolved'"
+    )
     transitions = [
         # (event kind, level before, level after, bound, extra SET)
         ("escalated", "yellow", "red", "%(red)s", ", state = 'open', snoozed_until = NULL"),
         ("de_escalated", "red", "yellow", "%(yellow)s", ""),
     ]
     for kind, before, after, bound, extra in transitions:
-        condition = (
-            f"{unresolved} AND a.level = '{before}' AND EXISTS (SELECT 1 FROM alerts_rulestate s "
-            f"WHERE {this_run} AND s.level = '{after}')"
-        )
+        condition = f"{joined} AND a.level = '{before}' AND s.level = '{after}'"
         _execute(
             f"""
             INSERT INTO alerts_alertevent
                 (alert_id, kind, level_before, level_after, kpi_value, bound, note, created_at)
-            SELECT a.id, '{kind}', '{before}', '{after}',
-                (SELECT s.kpi_value FROM alerts_rulestate s WHERE {this_run}), {bound}, '',
-                %(now)s
-            FROM alerts_alert a WHERE {condition}
+            SELECT a.id, '{kind}', '{before}', '{after}', s.kpi_value, {bound}, '', %(now)s
+            FROM alerts_alert a, {condition}
             """,
             params,
         )
         counts[kind] = _execute(
             f"""
-            UPDATE alerts_alert SET level = '{after}', bound = {bound},
-                kpi_value = {_state("kpi_value")}, changed_at = %(now)s {extra}
-            WHERE id IN (SELECT a.id FROM alerts_alert a WHERE {condition})
+            UPDATE alerts_alert AS a SET level = '{after}', bound = {bound},
+                kpi_value = s.kpi_value, changed_at = %(now)s {extra}
+            FROM {condition}
             """,
             params,
         )
 
-    resolvable = (
-        f"{unresolved} AND EXISTS (SELECT 1 FROM alerts_rulestate s WHERE {this_run} "
-        "AND s.level = 'green' AND s.in_streak >= %(resolve_after)s)"
-    )
+    resolvable = f"{joined} AND s.level = 'green' AND s.in_streak >= %(resolve_after)s"
     _execute(
         f"""
         INSERT INTO alerts_alertevent
             (alert_id, kind, level_before, level_after, kpi_value, bound, note, created_at)
-        SELECT a.id, 'resolved', a.level, 'green',
-            (SELECT s.kpi_value FROM alerts_rulestate s WHERE {this_run}), a.bound, '', %(now)s
-        FROM alerts_alert a WHERE {resolvable}
+        SELECT a.id, 'resolved', a.level, 'green', s.kpi_value, a.bound, '', %(now)s
+        FROM alerts_alert a, {resolvable}
         """,
         params,
     )
     counts["resolved"] = _execute(
         f"""
-        UPDATE alerts_alert SET state = 'resolved', resolved_at = %(now)s, changed_at = %(now)s,
-            kpi_value = {_state("kpi_value")}
-        WHERE id IN (SELECT a.id FROM alerts_alert a WHERE {resolvable})
+        UPDATE alerts_alert AS a SET state = 'resolved', resolved_at = %(now)s,
+            changed_at = %(now)s, kpi_value = s.kpi_value
+        FROM {resolvable}
         """,
         params,
     )
     # The value an open alert shows follows the KPI, without an event.
     _execute(
         f"""
-        UPDATE alerts_alert SET kpi_value = {_state("kpi_value")}
-        WHERE rule_id = %(rule)s AND state <> 'resolved'
-          AND EXISTS (SELECT 1 FROM alerts_rulestate s WHERE s.rule_id = alerts_alert.rule_id
-                      AND s.customer_id = alerts_alert.customer_id
-                      AND s.evaluation = %(evaluation)s AND s.kpi_value IS NOT NULL
-                      AND (alerts_alert.kpi_value IS NULL OR s.kpi_value <> alerts_alert.kpi_value))
+        UPDATE alerts_alert AS a SET kpi_value = s.kpi_value
+        FROM {joined} AND s.kpi_value IS NOT NULL
+            AND (a.kpi_value IS NULL OR s.kpi_value <> a.kpi_value)
         """,
         params,
     )
@@ -271,7 +254,14 @@ def evaluate(
         with connection.cursor() as cursor:
             _lock(cursor)
         for rule in rules:
-            update_rule_states(rule, evaluation, list(customer_ids) if customer_ids else None)
+            states = update_rule_states(
+                rule, evaluation, list(customer_ids) if customer_ids else None
+            )
+            if states > ANALYZE_AFTER_ROWS and connection.vendor == "postgresql":
+                # Fresh statistics, or the planner takes the new rows for none and loops.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE alerts_rulestate")
+                    cursor.execute("ANALYZE alerts_alert")
             counts = apply_transitions(rule, evaluation, now)
             result.opened += counts["opened"]
             result.escalated += counts["escalated"]

@@ -6,42 +6,16 @@ Run it on its own database: it fills the book with synthetic BENCH- customers.
         python manage.py bench_kpis --customers 1000000
 """
 
-import datetime as dt
 import statistics
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from customers.benchdata import AS_OF, PREFIX, date_minus, series, timed
 from customers.kpis import runs
 from customers.kpis.sql import days_between
 from customers.models import Customer, CustomerKPI, CustomerKPISnapshot, KPIRun
-
-AS_OF = dt.date(2026, 6, 30)
-PREFIX = "BENCH-"
-
-
-def _series(count: int, alias: str = "series") -> str:
-    """A table expression ``alias(g)`` with g = 1..count."""
-    if connection.vendor == "postgresql":
-        return f"generate_series(1, {count}) AS {alias}(g)"
-    return (
-        f"(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {count}) "
-        f"SELECT g FROM s) AS {alias}"
-    )
-
-
-def _date_minus(days_expr: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"(DATE '{AS_OF}' - ({days_expr})::int)"
-    return f"date(julianday('{AS_OF}') - ({days_expr}))"
-
-
-def _execute(sql: str, params=None) -> float:
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    return time.perf_counter() - started
 
 
 class Command(BaseCommand):
@@ -71,8 +45,8 @@ class Command(BaseCommand):
         transactions = transactions_per_customer * customers
         write(f"engine: {connection.vendor}; customers: {customers}; transactions: {transactions}")
 
-        _execute("DROP TABLE IF EXISTS bench_naive_transactions")
-        _execute(
+        timed("DROP TABLE IF EXISTS bench_naive_transactions")
+        timed(
             "CREATE TABLE bench_naive_transactions AS "
             "SELECT customer_id, kind, occurred_on, amount FROM customers_transaction"
         )
@@ -85,7 +59,7 @@ class Command(BaseCommand):
                        SUM(amount) AS monetary
                 FROM bench_naive_transactions GROUP BY customer_id) per_customer
         """
-        naive = statistics.median(_execute(naive_sql) for _ in range(repeat))
+        naive = statistics.median(timed(naive_sql) for _ in range(repeat))
 
         CustomerKPI.objects.all().delete()
         CustomerKPISnapshot.objects.all().delete()
@@ -116,7 +90,7 @@ class Command(BaseCommand):
             runs.recompute_customers(touched, AS_OF)
             incremental_times.append(time.perf_counter() - started)
         incremental = statistics.median(incremental_times)
-        _execute("DROP TABLE bench_naive_transactions")
+        timed("DROP TABLE bench_naive_transactions")
 
         write(f"(a) naive GROUP BY of R, F, M over an unindexed copy: {naive:.2f} s (median)")
         write(
@@ -135,45 +109,45 @@ class Command(BaseCommand):
 
     def analyze(self, table: str) -> None:
         if connection.vendor == "postgresql":
-            _execute(f"VACUUM ANALYZE {table}")
+            timed(f"VACUUM ANALYZE {table}")
         else:
-            _execute(f"ANALYZE {table}")
+            timed(f"ANALYZE {table}")
 
     def load(self, customers: int, per_customer: int, interactions: int) -> None:
         with transaction.atomic():
             Customer.objects.all().delete()
         now = "CURRENT_TIMESTAMP"
-        _execute(f"""
+        timed(f"""
             INSERT INTO customers_customer (number, name, kind, industry, customer_since,
                 contact_opt_out, notes, created_at, updated_at)
             SELECT '{PREFIX}' || g, 'Bench customer ' || g, 'company', 'manufacturing',
-                {_date_minus("1200 + g % 900")}, false, '', {now}, {now}
-            FROM {_series(customers)}
+                {date_minus("1200 + g % 900")}, false, '', {now}, {now}
+            FROM {series(customers)}
         """)  # fmt: skip
         kinds = "CASE WHEN (c.id + t.g) % 20 = 0 THEN 'return' WHEN (c.id + t.g) % 7 = 0 " \
                 "THEN 'order' ELSE 'invoice' END"  # fmt: skip
         day = "((c.id * 7919 + t.g * 104729) % 1100)"
-        _execute(f"""
+        timed(f"""
             INSERT INTO customers_transaction (customer_id, kind, occurred_on, amount, currency,
                 source, external_ref, due_on, paid_on, created_at)
-            SELECT c.id, {kinds}, {_date_minus(day)}, 10 + (c.id * 31 + t.g * 17) % 990,
-                'EUR', 'bench', '', {_date_minus(day + " - 30")},
-                CASE WHEN (c.id + t.g) % 9 = 0 THEN NULL ELSE {_date_minus(day + " - 35")} END,
+            SELECT c.id, {kinds}, {date_minus(day)}, 10 + (c.id * 31 + t.g * 17) % 990,
+                'EUR', 'bench', '', {date_minus(day + " - 30")},
+                CASE WHEN (c.id + t.g) % 9 = 0 THEN NULL ELSE {date_minus(day + " - 35")} END,
                 {now}
-            FROM customers_customer c CROSS JOIN {_series(per_customer, "t")}
+            FROM customers_customer c CROSS JOIN {series(per_customer, "t")}
         """)  # fmt: skip
         iday = "((c.id * 3571 + t.g * 7907) % 700)"
-        _execute(f"""
+        timed(f"""
             INSERT INTO customers_interaction (customer_id, channel, direction, kind,
                 occurred_at, occurred_on, rating, satisfaction, summary, created_at)
             SELECT c.id, 'phone',
                 CASE WHEN t.g % 2 = 0 THEN 'inbound' ELSE 'outbound' END,
                 CASE WHEN (c.id + t.g) % 11 = 0 THEN 'complaint' ELSE 'contact' END,
-                {now}, {_date_minus(iday)},
+                {now}, {date_minus(iday)},
                 CASE (c.id + t.g) % 3 WHEN 0 THEN 'positive' WHEN 1 THEN 'neutral'
                     ELSE 'negative' END,
                 1 + (c.id + t.g) % 5, '', {now}
-            FROM customers_customer c CROSS JOIN {_series(interactions, "t")}
+            FROM customers_customer c CROSS JOIN {series(interactions, "t")}
         """)  # fmt: skip
         for table in ("customers_customer", "customers_transaction", "customers_interaction"):
             self.analyze(table)
