@@ -19,6 +19,7 @@ from alerts.choices import AlertState, Direction, EventKind, Level
 from customers.choices import Industry, LifecyclePhase, ValueClass
 from customers.kpis.catalogue import BY_NAME, CATALOGUE, Unit
 from customers.models import Customer, RFMSegment
+from customers.models.customers import OfCustomerQuerySet
 
 NUMERIC_KPIS = [
     (kpi.name, kpi.label) for kpi in CATALOGUE if kpi.unit not in (Unit.DATE, Unit.LABEL)
@@ -106,12 +107,9 @@ class ToleranceRule(models.Model):
         return BY_NAME[self.kpi]
 
 
-class AlertQuerySet(models.QuerySet):
+class AlertQuerySet(OfCustomerQuerySet):
     def unresolved(self) -> "AlertQuerySet":
         return self.exclude(state=AlertState.RESOLVED)
-
-    def visible_to(self, user) -> "AlertQuerySet":
-        return self.filter(customer__in=Customer.objects.visible_to(user))
 
 
 class Alert(models.Model):

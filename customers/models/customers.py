@@ -79,9 +79,15 @@ class Customer(models.Model):
         return reverse("customers:detail", args=[self.number])
 
 
-class ContactQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ContactQuerySet":
+class OfCustomerQuerySet(models.QuerySet):
+    """Rows that belong to a customer are visible exactly when their customer is."""
+
+    def visible_to(self, user) -> "OfCustomerQuerySet":
         return self.filter(customer__in=Customer.objects.visible_to(user))
+
+
+class ContactQuerySet(OfCustomerQuerySet):
+    pass
 
 
 class Contact(models.Model):

@@ -16,13 +16,10 @@ from customers.choices import (
     Rating,
     TransactionKind,
 )
-from customers.models.customers import Contact, Customer
+from customers.models.customers import Contact, Customer, OfCustomerQuerySet
 
 
-class InteractionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "InteractionQuerySet":
-        return self.filter(customer__in=Customer.objects.visible_to(user))
-
+class InteractionQuerySet(OfCustomerQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for interaction in objs:
@@ -113,10 +110,7 @@ class Interaction(models.Model):
             )
 
 
-class TransactionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "TransactionQuerySet":
-        return self.filter(customer__in=Customer.objects.visible_to(user))
-
+class TransactionQuerySet(OfCustomerQuerySet):
     def purchases(self) -> "TransactionQuerySet":
         return self.filter(kind__in=PURCHASE_KINDS)
 

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from customers.choices import LifecyclePhase, ValueClass
-from customers.models.customers import Customer
+from customers.models.customers import Customer, OfCustomerQuerySet
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -59,9 +59,8 @@ class RFMSegment(models.Model):
                 raise ValidationError({field: _("Scores run from 1 to 5.")})
 
 
-class CustomerKPIQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CustomerKPIQuerySet":
-        return self.filter(customer__in=Customer.objects.visible_to(user))
+class CustomerKPIQuerySet(OfCustomerQuerySet):
+    pass
 
 
 class CustomerKPI(models.Model):
