@@ -18,6 +18,9 @@ VALUE_CLASS_RANK = {"A": 0, "B": 1, "C": 2}
 class MailItem:
     event: AlertEvent
     url: str
+    level: str  # the colour the mail reports: the event's for news, the alert's for digests
+    kpi_value: float | None
+    bound: float | None
 
 
 def mail_items(notification: Notification) -> list[MailItem]:
@@ -26,16 +29,25 @@ def mail_items(notification: Notification) -> list[MailItem]:
         "id"
     )
 
-    def order(event: AlertEvent):
-        kpi = getattr(event.alert.customer, "kpi", None)
-        value_class = kpi.value_class if kpi else "C"
-        return (-LEVEL_RANK[event.level_after], VALUE_CLASS_RANK[value_class],
-                event.alert.customer.name)  # fmt: skip
+    digest = notification.kind != "immediate"
 
-    return [
-        MailItem(event=e, url=settings.SITE_URL + e.alert.get_absolute_url())
-        for e in sorted(events, key=order)
-    ]
+    def item(event: AlertEvent) -> MailItem:
+        alert = event.alert
+        return MailItem(
+            event=event,
+            url=settings.SITE_URL + alert.get_absolute_url(),
+            level=alert.level if digest else event.level_after,
+            kpi_value=alert.kpi_value if digest else event.kpi_value,
+            bound=alert.bound if digest else event.bound,
+        )
+
+    def order(item: MailItem):
+        kpi = getattr(item.event.alert.customer, "kpi", None)
+        value_class = kpi.value_class if kpi else "C"
+        return (-LEVEL_RANK[item.level], VALUE_CLASS_RANK[value_class],
+                item.event.alert.customer.name)  # fmt: skip
+
+    return sorted((item(e) for e in events), key=order)
 
 
 def make_message(notification: Notification) -> EmailMultiAlternatives:
@@ -43,8 +55,9 @@ def make_message(notification: Notification) -> EmailMultiAlternatives:
     with translation.override(notification.language):
         context = {
             "items": items,
-            "red": sum(1 for i in items if i.event.level_after == "red"),
-            "yellow": sum(1 for i in items if i.event.level_after == "yellow"),
+            "red": sum(1 for i in items if i.level == "red"),
+            "yellow": sum(1 for i in items if i.level == "yellow"),
+            "digest": notification.kind != "immediate",
             "site_url": settings.SITE_URL,
         }
         subject = " ".join(render_to_string("emails/alerts_subject.txt", context).split())

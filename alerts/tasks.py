@@ -37,3 +37,12 @@ def deliver_notification(notification_id: int) -> bool:
 def deliver_due_notifications() -> int:
     """Beat, every minute: send what is queued or due for a retry."""
     return sum(delivery.handle_one(pk) for pk in delivery.due_ids(timezone.now()))
+
+
+@shared_task
+def send_digests(frequency: str) -> int:
+    """Beat: the daily digest every morning, the weekly one on Mondays."""
+    from alerts.digests import queue_digests
+
+    created = queue_digests(frequency, timezone.localdate())
+    return sum(delivery.handle_one(pk) for pk in created)

@@ -8,6 +8,7 @@ e-mail printed to the console. See README.md, "Configuration", for every variabl
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from cockpit.envvars import env_bool, env_int, env_list, env_str
@@ -175,8 +176,6 @@ KPI_NIGHTLY_AT = env_str("KPI_NIGHTLY_AT", "02:30")  # local time of the nightly
 
 CELERY_BEAT_SCHEDULE = {}
 if KPI_NIGHTLY_RECOMPUTE:
-    from celery.schedules import crontab
-
     _hour, _minute = (int(part) for part in KPI_NIGHTLY_AT.split(":"))
     CELERY_BEAT_SCHEDULE["nightly-kpi-recompute"] = {
         "task": "customers.tasks.recompute_all_kpis",
@@ -192,3 +191,15 @@ CELERY_BEAT_SCHEDULE["deliver-alert-mails"] = {
     "schedule": 60.0,
 }
 CUSTOMER_LIST_EXTENSIONS = ["alerts.listing.alert_colour"]
+ALERT_DIGEST_AT = env_str("ALERT_DIGEST_AT", "07:00")  # local time of the digests
+_digest_hour, _digest_minute = (int(part) for part in ALERT_DIGEST_AT.split(":"))
+CELERY_BEAT_SCHEDULE["daily-alert-digest"] = {
+    "task": "alerts.tasks.send_digests",
+    "schedule": crontab(hour=_digest_hour, minute=_digest_minute),
+    "args": ["daily"],
+}
+CELERY_BEAT_SCHEDULE["weekly-alert-digest"] = {
+    "task": "alerts.tasks.send_digests",
+    "schedule": crontab(hour=_digest_hour, minute=_digest_minute, day_of_week="mon"),
+    "args": ["weekly"],
+}

@@ -389,6 +389,7 @@ def ensure_demo_users() -> dict[str, object]:
             user=users[demo.username],
             defaults={
                 "language": "en" if demo.role == Role.ADMIN else "de",
+                "alert_mail": "daily" if demo.role == Role.MANAGER else "immediate",
                 "manager": users["manager"] if demo.role == Role.SALES_REP else None,
             },
         )

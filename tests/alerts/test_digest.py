@@ -1,0 +1,83 @@
+"""Daily and weekly digests: open alerts, still-red first, once per user and day."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from alerts.evaluation import evaluate
+from alerts.models import Alert, ToleranceRule
+from cockpit.models import UserProfile
+from cockpit.roles import Role
+from tests.alerts.test_evaluation import NOW, rule, with_kpis
+from tests.factories import CustomerFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+DAY = "2026-07-01"
+
+
+@pytest.fixture(autouse=True)
+def only_test_rules():
+    ToleranceRule.objects.all().delete()
+
+
+@pytest.fixture
+def book(rep_a, rep_b):
+    rule(guidance="Offer a reorder.")
+    with_kpis(CustomerFactory(name="Yellow GmbH", owner=rep_a), recency_days=200)
+    with_kpis(CustomerFactory(name="Red AG", owner=rep_a), recency_days=400)
+    with_kpis(CustomerFactory(name="Other KG", owner=rep_b), recency_days=400)
+    evaluate(1, now=NOW)
+    mail.outbox.clear()  # the immediate mails of the evaluation
+
+
+def digest(frequency: str = "daily") -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("send_digest", "--frequency", frequency, "--date", DAY, stdout=out)
+    return out.getvalue()
+
+
+def test_a_manager_gets_a_daily_digest_of_all_open_alerts_red_first(book):
+    manager = make_user("boss", Role.MANAGER)
+    UserProfile.objects.create(user=manager, alert_mail="daily", language="de")
+    assert "1 daily digests queued, 1 sent." in digest()
+    [message] = mail.outbox
+    assert message.to == [manager.email]
+    assert message.subject == "Relationship Cockpit-Übersicht: 3 offene Alarme (2 rot, 1 gelb)"
+    body = message.body
+    assert body.index("Other KG") < body.index("Yellow GmbH")
+    assert body.index("Red AG") < body.index("Yellow GmbH")
+
+
+def test_a_rep_digest_lists_only_their_customers(book, rep_a):
+    UserProfile.objects.create(user=rep_a, alert_mail="weekly")
+    digest("weekly")
+    [message] = mail.outbox
+    assert "Red AG" in message.body and "Yellow GmbH" in message.body
+    assert "Other KG" not in message.body
+    assert message.subject == "Relationship Cockpit digest: 2 open alerts (1 red, 1 yellow)"
+
+
+def test_the_digest_goes_out_once_a_day(book, rep_a):
+    UserProfile.objects.create(user=rep_a, alert_mail="daily")
+    digest()
+    assert "0 daily digests queued, 0 sent." in digest()
+    assert len(mail.outbox) == 1
+
+
+def test_acknowledged_alerts_stay_in_the_digest_snoozed_ones_do_not(book, rep_a):
+    UserProfile.objects.create(user=rep_a, alert_mail="daily")
+    Alert.objects.filter(customer__name="Red AG").update(
+        state="snoozed", snoozed_until=dt.date(2026, 8, 1)
+    )
+    digest()
+    assert "Red AG" not in mail.outbox[0].body
+
+
+def test_nobody_who_chose_otherwise_gets_a_digest(book, rep_a):
+    UserProfile.objects.create(user=rep_a, alert_mail="immediate")
+    assert "0 daily digests queued" in digest()
