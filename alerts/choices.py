@@ -35,3 +35,5 @@ class EventKind(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     SNOOZED = "snoozed", _("Snoozed")
     SNOOZE_ENDED = "snooze_ended", _("Snooze ended")
+    REMINDED = "reminded", _("Reminder to the owner")
+    COPIED_TO_MANAGER = "copied_to_manager", _("Copied to the owner's manager")

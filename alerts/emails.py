@@ -57,7 +57,8 @@ def make_message(notification: Notification) -> EmailMultiAlternatives:
             "items": items,
             "red": sum(1 for i in items if i.level == "red"),
             "yellow": sum(1 for i in items if i.level == "yellow"),
-            "digest": notification.kind != "immediate",
+            "digest": notification.kind in ("daily", "weekly"),
+            "reminder": notification.kind in ("reminded", "copied_to_manager"),
             "site_url": settings.SITE_URL,
         }
         subject = " ".join(render_to_string("emails/alerts_subject.txt", context).split())

@@ -125,6 +125,9 @@ class Alert(models.Model):
     changed_at = models.DateTimeField(_("last change"))
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
+    # The escalation ladder's steps, each taken once.
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    copied_to_manager_at = models.DateTimeField(_("copied to manager"), null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()
 
@@ -160,7 +163,7 @@ class Alert(models.Model):
 
 class AlertEvent(models.Model):
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
     level_before = models.CharField(max_length=8, choices=Level.choices)
     level_after = models.CharField(max_length=8, choices=Level.choices)
     kpi_value = models.FloatField(null=True)
@@ -215,7 +218,7 @@ class Notification(models.Model):
     the alert changes it reports. A worker claims it, sends it, and writes the outcome."""
 
     evaluation = models.BigIntegerField(help_text="KPI run whose evaluation wrote it")
-    kind = models.CharField(max_length=16, default="immediate")
+    kind = models.CharField(max_length=20, default="immediate")
     email = models.EmailField()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -46,3 +46,12 @@ def send_digests(frequency: str) -> int:
 
     created = queue_digests(frequency, timezone.localdate())
     return sum(delivery.handle_one(pk) for pk in created)
+
+
+@shared_task
+def climb_ladder() -> int:
+    """Beat, hourly: reminders to owners and copies to managers of unacknowledged alerts."""
+    from alerts.ladder import climb
+
+    created = climb()
+    return sum(delivery.handle_one(pk) for pk in created)

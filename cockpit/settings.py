@@ -203,3 +203,9 @@ CELERY_BEAT_SCHEDULE["weekly-alert-digest"] = {
     "schedule": crontab(hour=_digest_hour, minute=_digest_minute, day_of_week="mon"),
     "args": ["weekly"],
 }
+ALERT_REMIND_AFTER_DAYS = env_int("ALERT_REMIND_AFTER_DAYS", 3)
+ALERT_COPY_TO_MANAGER_AFTER_DAYS = env_int("ALERT_COPY_TO_MANAGER_AFTER_DAYS", 7)
+CELERY_BEAT_SCHEDULE["alert-escalation-ladder"] = {
+    "task": "alerts.tasks.climb_ladder",
+    "schedule": crontab(minute=15),
+}
