@@ -26,6 +26,22 @@ LOCK_KEY = 7_316_001  # pg_advisory_xact_lock key of the evaluation
 ANALYZE_AFTER_ROWS = 10_000
 
 
+def preview_counts(rule: ToleranceRule, segment_ids=(), owner_ids=()) -> dict[str, int]:
+    """How many customers the (maybe unsaved) rule would colour yellow and red today."""
+    level = level_sql(rule, f"k.{rule.kpi}", scope_sql(rule, list(segment_ids), list(owner_ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT SUM(CASE WHEN lv = 'yellow' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN lv = 'red' THEN 1 ELSE 0 END)
+            FROM (SELECT {level} AS lv FROM customers_customerkpi k
+                  JOIN customers_customer c ON c.id = k.customer_id) levels
+            """
+        )
+        yellow, red = cursor.fetchone()
+    return {"yellow": yellow or 0, "red": red or 0}
+
+
 @dataclass
 class EvaluationResult:
     opened: int = 0
@@ -41,8 +57,9 @@ def _quoted(values: Sequence[str]) -> str:
     return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
 
 
-def scope_sql(rule: ToleranceRule) -> str:
-    """The rule's scope over KPI row k and customer c; TRUE when it covers everyone."""
+def scope_sql(rule: ToleranceRule, segment_ids=None, owner_ids=None) -> str:
+    """The rule's scope over KPI row k and customer c; TRUE when it covers everyone.
+    Segment and owner ids come from the saved rule unless given (an unsaved preview)."""
     parts = []
     if rule.value_classes:
         parts.append(f"k.value_class IN ({_quoted(rule.value_classes)})")
@@ -50,20 +67,23 @@ def scope_sql(rule: ToleranceRule) -> str:
         parts.append(f"c.industry IN ({_quoted(rule.industries)})")
     if rule.phases:
         parts.append(f"k.lifecycle_phase IN ({_quoted(rule.phases)})")
-    segment_ids = [s.pk for s in rule.segments.all()]
+    if segment_ids is None:
+        segment_ids = [s.pk for s in rule.segments.all()]
     if segment_ids:
         parts.append(f"k.rfm_segment_id IN ({', '.join(str(i) for i in segment_ids)})")
-    owner_ids = [u.pk for u in rule.owners.all()]
+    if owner_ids is None:
+        owner_ids = [u.pk for u in rule.owners.all()]
     if owner_ids:
         parts.append(f"c.owner_id IN ({', '.join(str(i) for i in owner_ids)})")
     return " AND ".join(parts) or "1 = 1"
 
 
-def level_sql(rule: ToleranceRule, value: str) -> str:
+def level_sql(rule: ToleranceRule, value: str, scope: str | None = None) -> str:
     beyond = ">=" if rule.direction == Direction.TOO_HIGH else "<="
+    scope = scope or scope_sql(rule)
     # A scope that is unknown (NULL, e.g. no segment yet) counts as outside.
     return (
-        f"CASE WHEN {value} IS NULL THEN 'green' WHEN ({scope_sql(rule)}) THEN (CASE "
+        f"CASE WHEN {value} IS NULL THEN 'green' WHEN ({scope}) THEN (CASE "
         f"WHEN {value} {beyond} {float(rule.red_bound)!r} THEN 'red' "
         f"WHEN {value} {beyond} {float(rule.yellow_bound)!r} THEN 'yellow' "
         "ELSE 'green' END) ELSE 'green' END"

@@ -1,10 +1,14 @@
 import datetime as dt
 
 from django import forms
+from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.forms import DateInput
+from alerts.evaluation import preview_counts
+from alerts.models import ToleranceRule
+from customers.choices import Industry, LifecyclePhase, ValueClass
+from customers.forms import DateInput, sales_reps
 
 
 class SnoozeForm(forms.Form):
@@ -24,3 +28,61 @@ class SnoozeForm(forms.Form):
 
 class AcknowledgeForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ToleranceRuleForm(forms.ModelForm):
+    value_classes = forms.MultipleChoiceField(
+        label=_("Value classes"), choices=ValueClass.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    industries = forms.MultipleChoiceField(
+        label=_("Industries"), choices=Industry.choices, required=False
+    )
+    phases = forms.MultipleChoiceField(
+        label=_("Life-cycle phases"), choices=LifecyclePhase.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    class Meta:
+        model = ToleranceRule
+        fields = [
+            "name", "enabled", "kpi", "direction", "yellow_bound", "red_bound",
+            "value_classes", "segments", "industries", "phases", "owners",
+            "guidance", "notify_owner", "notify_managers_on_red", "escalating",
+            "extra_recipients", "pending_evaluations", "resolve_after",
+        ]  # fmt: skip
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 3}),
+                   "extra_recipients": forms.Textarea(attrs={"rows": 2})}  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owners"].queryset = sales_reps()
+
+    def clean_extra_recipients(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data["extra_recipients"].splitlines()]
+        addresses = [line for line in lines if line]
+        for address in addresses:
+            try:
+                validate_email(address)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("%(address)s is not an e-mail address.") % {"address": address}
+                ) from None
+        return "\n".join(addresses)
+
+    def preview(self) -> dict[str, int] | None:
+        """Yellow and red counts of the rule as entered, if it is complete enough."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        needed = ("kpi", "direction", "yellow_bound", "red_bound")
+        if any(data.get(name) in (None, "") for name in needed):
+            return None
+        rule = ToleranceRule(
+            kpi=data["kpi"], direction=data["direction"], yellow_bound=data["yellow_bound"],
+            red_bound=data["red_bound"], value_classes=data.get("value_classes") or [],
+            industries=data.get("industries") or [], phases=data.get("phases") or [],
+        )  # fmt: skip
+        return preview_counts(
+            rule,
+            segment_ids=[s.pk for s in data.get("segments") or []],
+            owner_ids=[u.pk for u in data.get("owners") or []],
+        )

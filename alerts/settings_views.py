@@ -1,0 +1,67 @@
+"""The admin's settings pages for tolerance rules, with a live preview of how many
+customers a rule would colour yellow and red today."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from alerts.forms import ToleranceRuleForm
+from alerts.models import ToleranceRule
+from cockpit.roles import is_admin
+
+
+def admin_only(view):
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_admin(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@admin_only
+def rule_list(request: HttpRequest) -> HttpResponse:
+    rules = ToleranceRule.objects.prefetch_related("segments", "owners").order_by("name")
+    return render(request, "alerts/rule_list.html", {"rules": rules})
+
+
+@admin_only
+@require_http_methods(["GET", "POST"])
+def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
+    rule = get_object_or_404(ToleranceRule, pk=rule_id) if rule_id else None
+    form = ToleranceRuleForm(request.POST or None, instance=rule)
+    if form.is_valid():
+        rule = form.save()
+        messages.success(request, _("Rule “%(name)s” saved.") % {"name": rule.name})
+        return redirect("alerts:rules")
+    preview = form.preview() if request.method == "POST" else _initial_preview(rule)
+    return render(request, "alerts/rule_form.html", {"form": form, "rule": rule,
+                                                      "preview": preview})  # fmt: skip
+
+
+def _initial_preview(rule: ToleranceRule | None) -> dict[str, int] | None:
+    if rule is None:
+        return None
+    form = ToleranceRuleForm(instance=rule)
+    form.cleaned_data = {
+        "kpi": rule.kpi, "direction": rule.direction, "yellow_bound": rule.yellow_bound,
+        "red_bound": rule.red_bound, "value_classes": rule.value_classes,
+        "industries": rule.industries, "phases": rule.phases,
+        "segments": list(rule.segments.all()), "owners": list(rule.owners.all()),
+    }  # fmt: skip
+    return form.preview()
+
+
+@admin_only
+@require_POST
+def rule_preview(request: HttpRequest) -> HttpResponse:
+    """htmx: the counts for the form as it stands, without saving anything."""
+    form = ToleranceRuleForm(request.POST)
+    form.is_valid()
+    return render(request, "alerts/_rule_preview.html", {"preview": form.preview()})

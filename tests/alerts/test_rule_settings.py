@@ -1,0 +1,75 @@
+"""The admin's tolerance-rule pages and their live preview."""
+
+import pytest
+from django.urls import reverse
+
+from alerts.models import ToleranceRule
+from tests.alerts.test_evaluation import with_kpis
+from tests.conftest import logged_in
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "name": "Silent key accounts",
+    "enabled": "on",
+    "kpi": "days_since_contact",
+    "direction": "too_high",
+    "yellow_bound": "90",
+    "red_bound": "180",
+    "value_classes": ["A"],
+    "guidance": "Call them this week.",
+    "notify_owner": "on",
+    "pending_evaluations": "1",
+    "resolve_after": "1",
+    "extra_recipients": "",
+}
+
+
+@pytest.fixture
+def client_admin(admin_user):
+    return logged_in(admin_user)
+
+
+@pytest.fixture
+def book():
+    with_kpis(days_since_contact=100, value_class="A")
+    with_kpis(days_since_contact=200, value_class="A")
+    with_kpis(days_since_contact=250, value_class="A")
+    with_kpis(days_since_contact=300, value_class="B")  # out of scope
+
+
+def test_the_preview_counts_yellow_and_red_customers_and_follows_the_bounds(client_admin, book):
+    url = reverse("alerts:rule_preview")
+    content = client_admin.post(url, FORM).content.decode()
+    assert "1 customer yellow" in content and "2 customers red" in content
+    raised = client_admin.post(url, FORM | {"red_bound": "220"}).content.decode()
+    assert "2 customers yellow" in raised and "1 customer red" in raised
+    assert not ToleranceRule.objects.filter(name="Silent key accounts").exists()
+
+
+def test_an_admin_creates_a_rule(client_admin, book):
+    response = client_admin.post(reverse("alerts:rule_create"), FORM)
+    assert response.status_code == 302
+    rule = ToleranceRule.objects.get(name="Silent key accounts")
+    assert (rule.kpi, rule.red_bound, rule.value_classes) == ("days_since_contact", 180, ["A"])
+
+
+def test_bad_input_names_the_field(client_admin):
+    response = client_admin.post(
+        reverse("alerts:rule_create"),
+        FORM | {"red_bound": "60", "extra_recipients": "boss@example.com\nnot-an-address"},
+    )
+    errors = response.context["form"].errors
+    assert errors["red_bound"] == ["Too high: the red bound must be at or above yellow."]
+    assert errors["extra_recipients"] == ["not-an-address is not an e-mail address."]
+
+
+def test_reps_and_managers_cannot_configure_rules(client_a, client_manager):
+    for client in (client_a, client_manager):
+        assert client.get(reverse("alerts:rules")).status_code == 403
+        assert client.post(reverse("alerts:rule_preview"), FORM).status_code == 403
+
+
+def test_the_rule_list_shows_every_rule(client_admin):
+    content = client_admin.get(reverse("alerts:rules")).content.decode()
+    assert "A customer without contact" in content and "Pays late" in content
