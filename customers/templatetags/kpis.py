@@ -106,3 +106,11 @@ def sort_header(field: str, label, current: str, query: str, css: str = "") -> s
             arrow,
         )
     return format_html('<th class="{}"><a href="{}">{}</a></th>', css, href, label)
+
+
+@register.filter
+def person(user, empty: str = "—") -> str:
+    """A user's full name, else the username; ``empty`` when there is nobody."""
+    if user is None:
+        return empty
+    return user.get_full_name() or user.get_username()

@@ -80,3 +80,12 @@ def test_every_page_requires_login(client, customer_a):
 def test_a_rep_cannot_open_the_django_admin(client_a, admin_user):
     assert client_a.get("/admin/").status_code == 302
     assert logged_in(admin_user).get("/admin/customers/customer/").status_code == 200
+
+
+def test_customers_without_owner_show_in_the_managers_list_and_record(client_manager):
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory(number="IMP-1", owner=None)  # e.g. created by an import
+    assert client_manager.get(reverse("customers:list")).status_code == 200
+    content = client_manager.get(customer.get_absolute_url()).content.decode()
+    assert "Owner: nobody" in content
