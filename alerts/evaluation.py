@@ -26,9 +26,10 @@ LOCK_KEY = 7_316_001  # pg_advisory_xact_lock key of the evaluation
 ANALYZE_AFTER_ROWS = 10_000
 
 
-def preview_counts(rule: ToleranceRule, segment_ids=(), owner_ids=()) -> dict[str, int]:
-    """How many customers the (maybe unsaved) rule would colour yellow and red today."""
-    level = level_sql(rule, f"k.{rule.kpi}", scope_sql(rule, list(segment_ids), list(owner_ids)))
+def preview_counts(rule: ToleranceRule, segment_ids=None, owner_ids=None) -> dict[str, int]:
+    """How many customers the rule would colour yellow and red today. An unsaved rule
+    passes its segment and owner ids; a saved one reads its own."""
+    level = level_sql(rule, f"k.{rule.kpi}", scope_sql(rule, segment_ids, owner_ids))
     with connection.cursor() as cursor:
         cursor.execute(
             f"""

@@ -25,17 +25,22 @@ def _record(alert: Alert, kind: str, user, note: str = "") -> AlertEvent:
     )
 
 
-@transaction.atomic
-def acknowledge(alert: Alert, user, note: str = "") -> Alert:
+def _change(alert: Alert, state: str, snoozed_until, kind: str, user, note: str) -> Alert:
+    """Lock the alert, refuse a resolved one, set its state and record the event."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.state == AlertState.RESOLVED:
         raise ValidationError(_("This alert is resolved already."))
-    alert.state = AlertState.ACKNOWLEDGED
-    alert.snoozed_until = None
+    alert.state = state
+    alert.snoozed_until = snoozed_until
     alert.changed_at = timezone.now()
     alert.save(update_fields=["state", "snoozed_until", "changed_at"])
-    _record(alert, EventKind.ACKNOWLEDGED, user, note)
+    _record(alert, kind, user, note)
     return alert
+
+
+@transaction.atomic
+def acknowledge(alert: Alert, user, note: str = "") -> Alert:
+    return _change(alert, AlertState.ACKNOWLEDGED, None, EventKind.ACKNOWLEDGED, user, note)
 
 
 @transaction.atomic
@@ -44,12 +49,4 @@ def snooze(alert: Alert, user, until: dt.date, reason: str) -> Alert:
         raise ValidationError({"until": _("Snooze until a day in the future.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the alert can wait.")})
-    alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    if alert.state == AlertState.RESOLVED:
-        raise ValidationError(_("This alert is resolved already."))
-    alert.state = AlertState.SNOOZED
-    alert.snoozed_until = until
-    alert.changed_at = timezone.now()
-    alert.save(update_fields=["state", "snoozed_until", "changed_at"])
-    _record(alert, EventKind.SNOOZED, user, reason.strip())
-    return alert
+    return _change(alert, AlertState.SNOOZED, until, EventKind.SNOOZED, user, reason.strip())

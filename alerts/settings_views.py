@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from alerts.evaluation import preview_counts
 from alerts.forms import ToleranceRuleForm
 from alerts.models import ToleranceRule
 from cockpit.roles import is_admin
@@ -40,22 +41,14 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
         rule = form.save()
         messages.success(request, _("Rule “%(name)s” saved.") % {"name": rule.name})
         return redirect("alerts:rules")
-    preview = form.preview() if request.method == "POST" else _initial_preview(rule)
-    return render(request, "alerts/rule_form.html", {"form": form, "rule": rule,
-                                                      "preview": preview})  # fmt: skip
-
-
-def _initial_preview(rule: ToleranceRule | None) -> dict[str, int] | None:
-    if rule is None:
-        return None
-    form = ToleranceRuleForm(instance=rule)
-    form.cleaned_data = {
-        "kpi": rule.kpi, "direction": rule.direction, "yellow_bound": rule.yellow_bound,
-        "red_bound": rule.red_bound, "value_classes": rule.value_classes,
-        "industries": rule.industries, "phases": rule.phases,
-        "segments": list(rule.segments.all()), "owners": list(rule.owners.all()),
-    }  # fmt: skip
-    return form.preview()
+    if request.method == "POST":
+        preview = form.preview()  # the rule as entered, not yet saved
+    elif rule:
+        preview = preview_counts(rule)
+    else:
+        preview = None
+    context = {"form": form, "rule": rule, "preview": preview}
+    return render(request, "alerts/rule_form.html", context)
 
 
 @admin_only

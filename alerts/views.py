@@ -78,4 +78,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if level in (Level.RED, Level.YELLOW):
         alerts = alerts.filter(level=level)
     page = Paginator(alerts, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "alerts/inbox.html", {"page": page, "level": level})
+    page_query = f"level={level}" if level in (Level.RED, Level.YELLOW) else ""
+    context = {"page": page, "level": level, "page_query": page_query}
+    return render(request, "alerts/inbox.html", context)

@@ -37,11 +37,13 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(filterset.qs, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    page_query = query.urlencode()
     query.pop("sort", None)
     context = {
         "filterset": filterset,
         "page": page,
         "query": query.urlencode(),
+        "page_query": page_query,
         "sort": request.GET.get("sort", ""),
         "columns": LIST_COLUMNS,
         "extensions": list_extensions(),

@@ -75,3 +75,12 @@ def test_the_list_filters_by_value_class_segment_and_phase(client_a, book, custo
 def test_the_list_takes_a_fixed_number_of_queries(client_a, book, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         client_a.get(reverse("customers:list"), {"sort": "-revenue_12m", "value_class": "A"})
+
+
+def test_the_next_page_keeps_filters_and_sort(client_a, rep_a):
+    for n in range(51):
+        CustomerFactory(number=f"P-{n:02d}", owner=rep_a, industry="retail")
+    content = client_a.get(
+        reverse("customers:list"), {"industry": "retail", "sort": "-number"}
+    ).content.decode()
+    assert 'href="?industry=retail&amp;sort=-number&amp;page=2"' in content
