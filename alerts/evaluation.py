@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from alerts.choices import Direction
+from alerts.colours import refresh_alert_ranks
 from alerts.models import ToleranceRule
 from alerts.notifications import queue_notifications
 from customers.kpis.sql import id_in, ids_param
@@ -290,6 +291,7 @@ def evaluate(
             result.resolved += counts["resolved"]
             result.rules += 1
         result.snooze_ended = end_snoozes(timezone.localdate(now), now)
+        refresh_alert_ranks(list(customer_ids) if customer_ids else None)
         result.notification_ids = queue_notifications(evaluation, now, rules)
         transaction.on_commit(lambda: _deliver(result.notification_ids))
     return result

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,6 +27,14 @@ def visible_customer(request: HttpRequest, number: str) -> Customer:
     )
 
 
+def stable_order(customers: QuerySet) -> QuerySet:
+    """A sort by a KPI or colour leaves ties in name order, so pages never overlap."""
+    ordering = list(customers.query.order_by)
+    if ordering and ordering[-1] not in ("name", "number"):
+        return customers.order_by(*ordering, "name", "number")
+    return customers
+
+
 def customer_list(request: HttpRequest) -> HttpResponse:
     customers = Customer.objects.visible_to(request.user).select_related(
         "owner", "kpi", "kpi__rfm_segment"
@@ -34,7 +42,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     for extension in list_extensions():
         customers = extension.annotate(customers)
     filterset = CustomerFilterSet(request.GET, queryset=customers, request=request)
-    page = Paginator(filterset.qs, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(stable_order(filterset.qs), CUSTOMERS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     page_query = query.urlencode()

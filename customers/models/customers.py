@@ -53,6 +53,11 @@ class Customer(models.Model):
         help_text=_("The customer objected to being contacted."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Kept by the alerts app after each evaluation, so lists sort and filter by colour
+    # through an index instead of looking at every customer's alerts.
+    alert_rank = models.PositiveSmallIntegerField(
+        _("alert colour"), default=0, editable=False, help_text=_("0 green, 1 yellow, 2 red")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -66,6 +71,8 @@ class Customer(models.Model):
             models.Index(fields=["owner", "name"], name="customer_owner_name_idx"),
             models.Index(fields=["industry"], name="customer_industry_idx"),
             models.Index(fields=["name"], name="customer_name_idx"),
+            models.Index(fields=["-alert_rank", "name"], name="customer_alert_rank_idx"),
+            models.Index(fields=["owner", "-alert_rank", "name"], name="customer_owner_alert_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(number=""), name="customer_number_not_empty"),
