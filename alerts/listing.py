@@ -1,8 +1,9 @@
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alerts.choices import LEVEL_RANK, Level
+from alerts.models import Alert, ToleranceRule
 from customers.listing import ListExtension
 
 
@@ -13,12 +14,22 @@ def filter_alert_colour(queryset: QuerySet, name: str, value: str) -> QuerySet:
     return queryset
 
 
+def filter_alert_rule(queryset: QuerySet, name: str, value) -> QuerySet:
+    """Customers with an unresolved alert of this rule."""
+    return queryset.filter(
+        Exists(Alert.objects.unresolved().filter(customer=OuterRef("pk"), rule=value))
+    )
+
+
 alert_colour = ListExtension(
     annotate=lambda queryset: queryset,
     filters={
         "alert": lambda: django_filters.ChoiceFilter(
             choices=Level.choices, label=_("Alert colour"), method=filter_alert_colour
-        )
+        ),
+        "alert_rule": lambda: django_filters.ModelChoiceFilter(
+            queryset=ToleranceRule.objects.all(), label=_("Alert rule"), method=filter_alert_rule
+        ),
     },
     sort_fields=(("alert_rank", "alert"),),
     header=_("Alerts"),

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from alerts import delivery
 from alerts.evaluation import evaluate
+from alerts.signals import alerts_evaluated
 from customers.models import KPIRun
 
 
@@ -20,6 +21,7 @@ def evaluation_time(as_of: dt.date) -> dt.datetime:
 def evaluate_alerts(evaluation: int, customer_ids: list[int] | None = None) -> dict:
     run = KPIRun.objects.get(pk=evaluation)
     result = evaluate(evaluation, customer_ids, now=evaluation_time(run.as_of))
+    alerts_evaluated.send(sender=evaluate_alerts, as_of=run.as_of, customer_ids=customer_ids)
     return {
         "opened": result.opened,
         "escalated": result.escalated,

@@ -9,8 +9,12 @@ class CockpitConfig(AppConfig):
     verbose_name = _("Cockpit")
 
     def ready(self) -> None:
+        from alerts.signals import alerts_evaluated
         from cockpit import checks  # noqa: F401  (registers the system checks)
         from cockpit.permissions import grant_admin_role_permissions
+        from cockpit.tasks import refresh_after_evaluation
+
+        alerts_evaluated.connect(refresh_after_evaluation, dispatch_uid="cockpit.portfolio")
 
         post_migrate.connect(grant_admin_role_permissions, dispatch_uid="cockpit.admin_perms")
 

@@ -209,3 +209,23 @@ CELERY_BEAT_SCHEDULE["alert-escalation-ladder"] = {
     "task": "alerts.tasks.climb_ladder",
     "schedule": crontab(minute=15),
 }
+
+# The KPI cockpit reads the portfolio cube (cockpit.portfolio), taken after every full KPI
+# run and alert evaluation, at most every COCKPIT_PORTFOLIO_REFRESH_SECONDS after
+# incremental ones, and daily by beat so the history has a point for every day.
+COCKPIT_CONTACT_OVERDUE_DAYS = env_int("COCKPIT_CONTACT_OVERDUE_DAYS", 90)
+COCKPIT_PORTFOLIO_REFRESH_SECONDS = env_int("COCKPIT_PORTFOLIO_REFRESH_SECONDS", 60)
+COCKPIT_PORTFOLIO_AT = env_str("COCKPIT_PORTFOLIO_AT", "05:30")
+_portfolio_hour, _portfolio_minute = (int(part) for part in COCKPIT_PORTFOLIO_AT.split(":"))
+CELERY_BEAT_SCHEDULE["daily-portfolio-snapshot"] = {
+    "task": "cockpit.tasks.take_portfolio_snapshot",
+    "schedule": crontab(hour=_portfolio_hour, minute=_portfolio_minute),
+}
+
+# A cache shared by all processes (e.g. redis://127.0.0.1:6379/1) in production; the
+# embedded default keeps it in each process's memory.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }

@@ -8,6 +8,7 @@ from cockpit import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("cockpit/", views.kpi_cockpit, name="kpi_cockpit"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,9 +1,12 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cockpit.dashboard import build_cockpit
+from cockpit.figures import all_figures
+from cockpit.forms import CockpitFilterForm
 from cockpit.health import broker_reachable, database_reachable
 
 
@@ -26,3 +29,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("customers:list")
+
+
+@require_GET
+def kpi_cockpit(request: HttpRequest) -> HttpResponse:
+    form = CockpitFilterForm(request.GET or None, user=request.user)
+    cockpit = build_cockpit(form.cockpit_filters())
+    context = {
+        "form": form,
+        "cockpit": cockpit,
+        "figures": all_figures(cockpit) if cockpit.headline else {},
+    }
+    return render(request, "cockpit/cockpit.html", context)

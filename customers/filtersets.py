@@ -1,17 +1,24 @@
 import django_filters
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from customers.bands import BY_KEY as BANDS_BY_KEY
+from customers.bands import RECENCY_BANDS
 from customers.choices import CustomerKind, Industry, LifecyclePhase, ValueClass
 from customers.kpis.catalogue import MAIN_KPIS
 from customers.listing import list_extensions
-from customers.models import Contact, Customer, RFMSegment
+from customers.models import Contact, Customer, CustomerKPISnapshot, RFMSegment
 
 # (model field, URL value): ?sort=-revenue_12m
 SORTABLE = [("name", "name"), ("number", "number")] + [
     (f"kpi__{kpi.name}", kpi.name) for kpi in MAIN_KPIS
 ]
+
+
+def _segment_choices() -> list[tuple[str, str]]:
+    return [(str(s.pk), s.name) for s in RFMSegment.objects.all()] + [("none", _("No segment"))]
 
 
 def _owners(request) -> QuerySet:
@@ -32,13 +39,26 @@ class CustomerFilterSet(django_filters.FilterSet):
     value_class = django_filters.ChoiceFilter(
         field_name="kpi__value_class", choices=ValueClass.choices, label=_("Value class")
     )
-    segment = django_filters.ModelChoiceFilter(
-        field_name="kpi__rfm_segment",
-        queryset=RFMSegment.objects.all(),
-        label=_("RFM segment"),
+    segment = django_filters.ChoiceFilter(
+        choices=_segment_choices, method="filter_segment", label=_("RFM segment")
     )
     phase = django_filters.ChoiceFilter(
         field_name="kpi__lifecycle_phase", choices=LifecyclePhase.choices, label=_("Phase")
+    )
+    recency = django_filters.ChoiceFilter(
+        choices=[(band.key, band.label) for band in RECENCY_BANDS],
+        method="filter_recency",
+        label=_("Days since last reaction"),
+    )
+    was_segment = django_filters.ChoiceFilter(
+        choices=_segment_choices, method="filter_was_segment", label=_("Segment in month")
+    )
+    was_month = django_filters.DateFilter(method="keep", label=_("Month"))
+    active = django_filters.BooleanFilter(
+        field_name="kpi__frequency_12m", method="filter_active", label=_("Bought in 12 months")
+    )
+    contact_overdue = django_filters.BooleanFilter(
+        method="filter_contact_overdue", label=_("Contact overdue")
     )
     sort = django_filters.OrderingFilter(fields=SORTABLE, label=_("Sort by"))
 
@@ -60,6 +80,50 @@ class CustomerFilterSet(django_filters.FilterSet):
         self.filters["sort"].parent = self
         self.filters["sort"].field_name = "sort"
         self.filters["sort"].model = Customer
+
+    def filter_segment(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "none":
+            return queryset.filter(Q(kpi__isnull=True) | Q(kpi__rfm_segment__isnull=True))
+        return queryset.filter(kpi__rfm_segment_id=value)
+
+    def filter_was_segment(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Customers whose monthly snapshot of was_month had this segment."""
+        month = self.form.cleaned_data.get("was_month")
+        if month is None:
+            return queryset
+        snapshots = CustomerKPISnapshot.objects.filter(
+            customer=OuterRef("pk"), month=month.replace(day=1)
+        )
+        if value == "none":
+            snapshots = snapshots.filter(rfm_segment__isnull=True)
+        else:
+            snapshots = snapshots.filter(rfm_segment_id=value)
+        return queryset.filter(Exists(snapshots))
+
+    def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset
+
+    def filter_recency(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        band = BANDS_BY_KEY[value]
+        if band.low is None:
+            return queryset.filter(Q(kpi__isnull=True) | Q(kpi__reaction_recency_days__isnull=True))
+        queryset = queryset.filter(kpi__reaction_recency_days__gte=band.low)
+        if band.high is not None:
+            queryset = queryset.filter(kpi__reaction_recency_days__lte=band.high)
+        return queryset
+
+    def filter_active(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        if value:
+            return queryset.filter(kpi__frequency_12m__gt=0)
+        return queryset.exclude(kpi__frequency_12m__gt=0)
+
+    def filter_contact_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        """Not opted out and no contact for COCKPIT_CONTACT_OVERDUE_DAYS, or never."""
+        overdue = Q(contact_opt_out=False) & (
+            Q(kpi__days_since_contact__isnull=True)
+            | Q(kpi__days_since_contact__gt=settings.COCKPIT_CONTACT_OVERDUE_DAYS)
+        )
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -469,6 +469,7 @@ def apply_scores(cuts: Cuts, table: str = KPI_TABLE) -> int:
 
 SNAPSHOT_COLUMNS = [
     "last_purchase_on",
+    "reaction_recency_days",
     "frequency",
     "monetary_total",
     "revenue_12m",

@@ -160,6 +160,7 @@ class CustomerKPISnapshot(models.Model):
     )
     month = models.DateField(help_text=_("First day of the month."))
     last_purchase_on = models.DateField(null=True)
+    reaction_recency_days = models.IntegerField(null=True)
     frequency = models.IntegerField(default=0)
     monetary_total = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     revenue_12m = models.DecimalField(max_digits=16, decimal_places=2, default=0)

@@ -1,0 +1,298 @@
+"""Plotly figures of the KPI cockpit, built server-side from the cockpit's sums with pandas.
+
+Every point carries the customer-list URL of the customers behind it (customdata); the
+page's script follows it on click.
+"""
+
+import pandas as pd
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from alerts.choices import Level
+from alerts.models import ToleranceRule
+from cockpit.dashboard import Cockpit
+from customers.bands import RECENCY_BANDS
+from customers.choices import LifecyclePhase, ValueClass
+from customers.models import RFMSegment
+
+COLOURS = {
+    Level.GREEN: "#2f855a",
+    Level.YELLOW: "#d4a800",
+    Level.RED: "#b42318",
+    "A": "#5b21b6",
+    "B": "#1d4e89",
+    "C": "#9aa5b1",
+    "brand": "#1d4e89",
+}
+FUNNEL = [
+    LifecyclePhase.PROSPECT,
+    LifecyclePhase.NEW,
+    LifecyclePhase.GROWING,
+    LifecyclePhase.LOYAL,
+    LifecyclePhase.AT_RISK,
+    LifecyclePhase.LAPSED,
+    LifecyclePhase.TERMINATED,
+]
+
+
+def _layout(figure: go.Figure, height: int = 280, **more) -> str:
+    figure.update_layout(
+        **{
+            "height": height,
+            "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
+            "plot_bgcolor": "white",
+            "paper_bgcolor": "white",
+            "font": {"family": "system-ui, sans-serif", "size": 12},
+        }
+        | more
+    )
+    return figure.to_json()
+
+
+def segment_names() -> dict[int | None, str]:
+    names: dict[int | None, str] = {s.pk: s.name for s in RFMSegment.objects.all()}
+    names[None] = _("No segment")
+    return names
+
+
+def alert_colour_pie(cockpit: Cockpit, measure: str) -> str:
+    levels = [Level.RED, Level.YELLOW, Level.GREEN]
+    frame = pd.DataFrame(
+        {
+            "level": levels,
+            "label": [str(level.label) for level in levels],
+            "value": [cockpit.by_alert.get(level, {}).get(measure, 0) for level in levels],
+            "url": [cockpit.filters.list_url(alert=level.value) for level in levels],
+        }
+    )
+    figure = go.Figure(
+        go.Pie(
+            labels=frame["label"],
+            values=frame["value"],
+            customdata=frame["url"],
+            marker={"colors": [COLOURS[level] for level in levels]},
+            hole=0.45,
+            sort=False,
+            textinfo="value+percent",
+            hovertemplate="%{label}: %{value:,.0f}<extra></extra>",
+        )
+    )
+    return _layout(figure, height=240, showlegend=True, legend={"orientation": "h"})
+
+
+def recency_histogram(cockpit: Cockpit) -> str:
+    frame = pd.DataFrame(
+        {
+            "label": [str(band.label) for band in RECENCY_BANDS],
+            "customers": [cockpit.recency_bands.get(band.key, 0) for band in RECENCY_BANDS],
+            "url": [cockpit.filters.list_url(recency=band.key) for band in RECENCY_BANDS],
+        }
+    )
+    figure = go.Figure(
+        go.Bar(
+            x=frame["label"],
+            y=frame["customers"],
+            customdata=frame["url"],
+            marker_color=COLOURS["brand"],
+            hovertemplate="%{x}: %{y:,}<extra></extra>",
+        )
+    )
+    return _layout(figure, height=240)
+
+
+def alerts_by_rule(cockpit: Cockpit) -> str:
+    names = dict(ToleranceRule.objects.values_list("pk", "name"))
+    frame = pd.DataFrame(
+        [
+            {"rule": names.get(rule_id, str(rule_id)), "rule_id": rule_id, **counts}
+            for rule_id, counts in cockpit.by_rule.items()
+        ],
+        columns=["rule", "rule_id", "red", "yellow"],
+    )
+    frame = frame.assign(total=frame["red"] + frame["yellow"]).sort_values("total")
+    figure = go.Figure()
+    for level in (Level.RED, Level.YELLOW):
+        figure.add_bar(
+            y=frame["rule"],
+            x=frame[level.value],
+            name=str(level.label),
+            orientation="h",
+            marker_color=COLOURS[level],
+            customdata=[
+                cockpit.filters.list_url(alert_rule=rule_id) for rule_id in frame["rule_id"]
+            ],
+            hovertemplate="%{y}: %{x:,}<extra></extra>",
+        )
+    height = max(200, 40 + 28 * len(frame))
+    return _layout(figure, height=height, barmode="stack", margin={"l": 220, "r": 10, "t": 10,
+                                                                   "b": 30})  # fmt: skip
+
+
+def segment_treemap(cockpit: Cockpit) -> str:
+    names = segment_names()
+    frame = pd.DataFrame(
+        [
+            {"segment_id": segment_id, "name": names.get(segment_id, "?"), **values}
+            for segment_id, values in cockpit.by_segment.items()
+            if values["customers"]
+        ],
+        columns=["segment_id", "name", "customers", "revenue_12m"],
+    )
+    figure = go.Figure(
+        go.Treemap(
+            labels=frame["name"],
+            parents=[""] * len(frame),
+            values=frame["customers"],
+            customdata=[
+                cockpit.filters.list_url(segment=sid if sid is not None else "none")
+                for sid in frame["segment_id"]
+            ],
+            marker={
+                "colors": frame["revenue_12m"],
+                "colorscale": "Blues",
+                "showscale": True,
+                "colorbar": {"title": {"text": _("Revenue")}},
+            },
+            texttemplate="%{label}<br>%{value:,}",
+            hovertemplate="%{label}: %{value:,} · %{color:,.0f}<extra></extra>",
+        )
+    )
+    return _layout(figure, height=320, margin={"l": 5, "r": 5, "t": 5, "b": 5})
+
+
+def value_classes(cockpit: Cockpit) -> str:
+    classes = [ValueClass.A, ValueClass.B, ValueClass.C]
+    frame = pd.DataFrame(
+        {
+            "label": [_("Class %(name)s") % {"name": c.value} for c in classes],
+            "customers": [cockpit.by_value_class.get(c, {}).get("customers", 0) for c in classes],
+            "revenue": [cockpit.by_value_class.get(c, {}).get("revenue_12m", 0) for c in classes],
+            "url": [cockpit.filters.list_url(value_class=c.value) for c in classes],
+        }
+    )
+    figure = go.Figure()
+    figure.add_bar(
+        x=frame["label"], y=frame["customers"], name=_("Customers"), customdata=frame["url"],
+        marker_color=[COLOURS[c] for c in classes], hovertemplate="%{x}: %{y:,}<extra></extra>",
+    )  # fmt: skip
+    figure.add_scatter(
+        x=frame["label"], y=frame["revenue"], name=_("Revenue (12 months)"), yaxis="y2",
+        mode="markers+lines", customdata=frame["url"], marker_color="#e67e22",
+        hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+    )  # fmt: skip
+    return _layout(
+        figure, height=260, yaxis2={"overlaying": "y", "side": "right", "showgrid": False},
+        legend={"orientation": "h"},
+    )  # fmt: skip
+
+
+def concentration_curve(cockpit: Cockpit) -> str:
+    frame = pd.DataFrame(cockpit.concentration, columns=["customers", "revenue"]) * 100
+    url = cockpit.filters.list_url(sort="-revenue_12m")
+    figure = go.Figure()
+    figure.add_scatter(
+        x=frame["customers"], y=frame["revenue"], mode="lines+markers", name=_("Revenue share"),
+        customdata=[url] * len(frame), line={"color": COLOURS["brand"]},
+        hovertemplate=_("Top %{x:.0f}% of customers: %{y:.1f}% of revenue") + "<extra></extra>",
+    )  # fmt: skip
+    figure.add_scatter(
+        x=[0, 100], y=[0, 100], mode="lines", name=_("Even spread"),
+        line={"dash": "dot", "color": "#9aa5b1"}, hoverinfo="skip",
+    )  # fmt: skip
+    return _layout(
+        figure, height=260, xaxis={"ticksuffix": "%", "range": [0, 100]},
+        yaxis={"ticksuffix": "%", "range": [0, 100]}, legend={"orientation": "h"},
+    )  # fmt: skip
+
+
+def phase_funnel(cockpit: Cockpit) -> str:
+    frame = pd.DataFrame(
+        {
+            "label": [str(phase.label) for phase in FUNNEL],
+            "customers": [cockpit.by_phase.get(phase, 0) for phase in FUNNEL],
+            "url": [cockpit.filters.list_url(phase=phase.value) for phase in FUNNEL],
+        }
+    )
+    figure = go.Figure(
+        go.Funnel(
+            y=frame["label"], x=frame["customers"], customdata=frame["url"],
+            marker={"color": COLOURS["brand"]}, textinfo="value+percent total",
+        )
+    )  # fmt: skip
+    return _layout(figure, height=300, margin={"l": 110, "r": 10, "t": 10, "b": 20})
+
+
+def segment_migration(cockpit: Cockpit) -> str:
+    names = segment_names()
+    frame = pd.DataFrame(
+        [
+            {"before": source, "now": target, "customers": count}
+            for (source, target), count in cockpit.migration.items()
+        ],
+        columns=["before", "now", "customers"],
+    )
+    order = [pk for pk in names if pk is not None] + [None]
+    frame = frame.fillna({"before": -1, "now": -1})
+    matrix = frame.pivot_table(index="before", columns="now", values="customers", aggfunc="sum")
+    keys = [-1 if pk is None else pk for pk in order]
+    present = [k for k in keys if k in matrix.index or k in matrix.columns]
+    matrix = matrix.reindex(index=present, columns=present).fillna(0)
+    month = cockpit.migration_from.isoformat() if cockpit.migration_from else ""
+    urls = [
+        [
+            cockpit.filters.list_url(
+                segment=target if target != -1 else "none",
+                was_segment=source if source != -1 else "none",
+                was_month=month,
+            )
+            for target in present
+        ]
+        for source in present
+    ]
+    labels = [names[None if k == -1 else k] for k in present]
+    figure = go.Figure(
+        go.Heatmap(
+            z=matrix.values.tolist(), x=labels, y=labels, customdata=urls,
+            colorscale="Blues", texttemplate="%{z:,.0f}",
+            hovertemplate=_("%{y} → %{x}: %{z:,.0f}") + "<extra></extra>",
+        )
+    )  # fmt: skip
+    return _layout(
+        figure, height=420, margin={"l": 130, "r": 10, "t": 10, "b": 110},
+        xaxis={"title": {"text": _("now")}}, yaxis={"title": {"text": _("a month before")},
+                                                   "autorange": "reversed"},
+    )  # fmt: skip
+
+
+def history(cockpit: Cockpit) -> str:
+    frame = pd.DataFrame(cockpit.history, columns=["taken_on", "revenue_12m", "active_customers"])
+    url = cockpit.filters.list_url(active="1")
+    figure = go.Figure()
+    figure.add_scatter(
+        x=frame["taken_on"], y=frame["revenue_12m"], name=_("Revenue (12 months)"),
+        mode="lines+markers", customdata=[url] * len(frame), line={"color": COLOURS["brand"]},
+    )  # fmt: skip
+    figure.add_scatter(
+        x=frame["taken_on"], y=frame["active_customers"], name=_("Active customers"),
+        mode="lines+markers", yaxis="y2", customdata=[url] * len(frame),
+        line={"color": "#e67e22"},
+    )  # fmt: skip
+    return _layout(
+        figure, height=280, yaxis2={"overlaying": "y", "side": "right", "showgrid": False},
+        legend={"orientation": "h"},
+    )  # fmt: skip
+
+
+def all_figures(cockpit: Cockpit) -> dict[str, str]:
+    return {
+        "customers-by-alert": alert_colour_pie(cockpit, "customers"),
+        "revenue-by-alert": alert_colour_pie(cockpit, "revenue_12m"),
+        "recency": recency_histogram(cockpit),
+        "alerts-by-rule": alerts_by_rule(cockpit),
+        "segments": segment_treemap(cockpit),
+        "value-classes": value_classes(cockpit),
+        "concentration": concentration_curve(cockpit),
+        "phases": phase_funnel(cockpit),
+        "migration": segment_migration(cockpit),
+        "history": history(cockpit),
+    }

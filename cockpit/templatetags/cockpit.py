@@ -1,0 +1,20 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag
+def change(now, before, lower_is_better: bool = False, digits: int = 1):
+    """The change of a headline number against the previous period, coloured by whether
+    it moved the good way."""
+    if now is None or before is None:
+        return format_html('<span class="change muted">{}</span>', _("no comparison yet"))
+    delta = now - before
+    if round(delta, digits) == 0:
+        return format_html('<span class="change muted">± 0</span>')
+    better = delta < 0 if lower_is_better else delta > 0
+    arrow = "▲" if delta > 0 else "▼"
+    text = f"{arrow} {abs(delta):,.{digits}f}"
+    return format_html('<span class="change {}">{}</span>', "good" if better else "bad", text)
