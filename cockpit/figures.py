@@ -6,6 +6,7 @@ page's script follows it on click.
 
 import pandas as pd
 import plotly.graph_objects as go
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from alerts.choices import Level
@@ -43,6 +44,8 @@ def _layout(figure: go.Figure, height: int = 280, **more) -> str:
             "plot_bgcolor": "white",
             "paper_bgcolor": "white",
             "font": {"family": "system-ui, sans-serif", "size": 12},
+            # Decimal and thousands separators of the page's language.
+            "separators": ",." if get_language() == "de" else ".,",
         }
         | more
     )
@@ -284,7 +287,8 @@ def history(cockpit: Cockpit) -> str:
 
 
 def all_figures(cockpit: Cockpit) -> dict[str, str]:
-    return {
+    """Figure JSON by the id of the script element the page reads it from."""
+    figures = {
         "customers-by-alert": alert_colour_pie(cockpit, "customers"),
         "revenue-by-alert": alert_colour_pie(cockpit, "revenue_12m"),
         "recency": recency_histogram(cockpit),
@@ -296,3 +300,4 @@ def all_figures(cockpit: Cockpit) -> dict[str, str]:
         "migration": segment_migration(cockpit),
         "history": history(cockpit),
     }
+    return {f"fig-{name}": figure for name, figure in figures.items()}

@@ -40,6 +40,16 @@ def english():
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached cockpit figures and refresh marks must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def eager_celery(settings):
     """Tasks run in-process unless a test asks for the real worker."""
     from cockpit.celery import app

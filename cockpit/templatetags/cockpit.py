@@ -9,7 +9,7 @@ register = template.Library()
 def change(now, before, lower_is_better: bool = False, digits: int = 1):
     """The change of a headline number against the previous period, coloured by whether
     it moved the good way."""
-    if now is None or before is None:
+    if now in (None, "") or before in (None, ""):
         return format_html('<span class="change muted">{}</span>', _("no comparison yet"))
     delta = now - before
     if round(delta, digits) == 0:

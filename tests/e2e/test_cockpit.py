@@ -1,0 +1,62 @@
+import re
+
+import pytest
+from django.utils import timezone
+
+from cockpit.models import PortfolioCell
+from customers.demo import DEMO_PASSWORD, compute_demo_kpis, seed_demo_book
+from customers.models import Customer
+from tests.e2e.conftest import log_in, save_screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHARTS = [
+    "customers-by-alert", "revenue-by-alert", "recency", "alerts-by-rule", "segments",
+    "value-classes", "concentration", "phases", "migration", "history",
+]  # fmt: skip
+
+# The middle of the red slice, in page pixels, from plotly's own geometry of the donut.
+RED_SLICE = """
+() => {
+  const chart = document.getElementById('chart-customers-by-alert');
+  const slices = chart.calcdata[0];
+  const red = slices.find(point => point.i === 0);
+  const box = chart.getBoundingClientRect();
+  const ring = 0.72;  // between the hole (0.45) and the rim
+  return [box.left + slices[0].cx + red.pxmid[0] * ring,
+          box.top + slices[0].cy + red.pxmid[1] * ring];
+}
+"""
+
+
+def test_a_manager_opens_the_cockpit_and_clicks_the_red_slice(page):
+    today = timezone.localdate()
+    seed_demo_book(customers=150, seed=11, as_of=today)
+    compute_demo_kpis(today, months_of_history=1)
+    assert PortfolioCell.objects.filter(taken_on=today).exists()
+    red = Customer.objects.filter(alert_rank=2).count()
+    assert red > 0
+
+    log_in(page, "manager", DEMO_PASSWORD)
+    page.goto("/cockpit/")
+    for chart in CHARTS:
+        page.wait_for_selector(f"#chart-{chart}[data-rendered=true]")
+    assert page.console_errors == []
+    save_screenshot(page, "cockpit-en")
+
+    x, y = page.evaluate(RED_SLICE)
+    page.mouse.click(x, y)
+    page.wait_for_url(re.compile(r".*/customers/\?.*alert=red.*"))
+    assert page.locator("main p.muted").first.inner_text() == f"{red} customers"
+    numbers = set(page.locator("table.list tbody tr td:nth-child(1)").all_inner_texts())
+    shown = set(Customer.objects.filter(alert_rank=2).order_by("name", "number")
+                .values_list("number", flat=True)[:50])  # fmt: skip
+    assert numbers == shown
+
+    page.goto("/cockpit/")
+    page.select_option("#language-select", "de")
+    page.wait_for_selector("h1:has-text('KPI-Cockpit')")
+    for chart in CHARTS:
+        page.wait_for_selector(f"#chart-{chart}[data-rendered=true]")
+    save_screenshot(page, "cockpit-de")
+    assert page.console_errors == []
