@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alerts.choices import LEVEL_RANK, Level
-from alerts.models import Alert, ToleranceRule
+from alerts.models import Alert
 from customers.listing import ListExtension
 
 
@@ -27,8 +27,8 @@ alert_colour = ListExtension(
         "alert": lambda: django_filters.ChoiceFilter(
             choices=Level.choices, label=_("Alert colour"), method=filter_alert_colour
         ),
-        "alert_rule": lambda: django_filters.ModelChoiceFilter(
-            queryset=ToleranceRule.objects.all(), label=_("Alert rule"), method=filter_alert_rule
+        "alert_rule": lambda: django_filters.NumberFilter(
+            label=_("Alert rule"), method=filter_alert_rule
         ),
     },
     sort_fields=(("alert_rank", "alert"),),

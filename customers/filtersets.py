@@ -11,6 +11,10 @@ from customers.kpis.catalogue import MAIN_KPIS
 from customers.listing import list_extensions
 from customers.models import Contact, Customer, CustomerKPISnapshot, RFMSegment
 
+# Filters the cockpit's charts link to; the list shows them only when set.
+DRILL_DOWN_FILTERS = ("recency", "was_segment", "was_month", "active", "contact_overdue",
+                      "alert_rule")  # fmt: skip
+
 # (model field, URL value): ?sort=-revenue_12m
 SORTABLE = [("name", "name"), ("number", "number")] + [
     (f"kpi__{kpi.name}", kpi.name) for kpi in MAIN_KPIS
@@ -50,8 +54,8 @@ class CustomerFilterSet(django_filters.FilterSet):
         method="filter_recency",
         label=_("Days since last reaction"),
     )
-    was_segment = django_filters.ChoiceFilter(
-        choices=_segment_choices, method="filter_was_segment", label=_("Segment in month")
+    was_segment = django_filters.CharFilter(
+        method="filter_was_segment", label=_("Segment in month")
     )
     was_month = django_filters.DateFilter(method="keep", label=_("Month"))
     active = django_filters.BooleanFilter(
@@ -96,8 +100,10 @@ class CustomerFilterSet(django_filters.FilterSet):
         )
         if value == "none":
             snapshots = snapshots.filter(rfm_segment__isnull=True)
+        elif value.isdigit():
+            snapshots = snapshots.filter(rfm_segment_id=int(value))
         else:
-            snapshots = snapshots.filter(rfm_segment_id=value)
+            return queryset.none()
         return queryset.filter(Exists(snapshots))
 
     def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from customers.charts import monthly_revenue, revenue_sparkline
-from customers.filtersets import CustomerFilterSet
+from customers.filtersets import DRILL_DOWN_FILTERS, CustomerFilterSet
 from customers.forms import ContactForm, CustomerForm, InteractionForm, TransactionForm
 from customers.kpis.catalogue import BY_NAME, kpis_by_group
 from customers.listing import list_extensions
@@ -35,6 +35,23 @@ def stable_order(customers: QuerySet) -> QuerySet:
     return customers
 
 
+def drill_downs(filterset: CustomerFilterSet, request: HttpRequest) -> list[dict]:
+    """The cockpit filters in use, each with the link that drops it."""
+    used = []
+    for name in DRILL_DOWN_FILTERS:
+        value = request.GET.get(name)
+        if not value:
+            continue
+        without = request.GET.copy()
+        without.pop(name)
+        without.pop("page", None)
+        field = filterset.form.fields[name]
+        shown = dict(getattr(field, "choices", ())).get(value, value)
+        used.append({"name": name, "value": value, "label": field.label, "shown": shown,
+                     "drop_url": "?" + without.urlencode()})  # fmt: skip
+    return used
+
+
 def customer_list(request: HttpRequest) -> HttpResponse:
     customers = Customer.objects.visible_to(request.user).select_related(
         "owner", "kpi", "kpi__rfm_segment"
@@ -56,6 +73,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "sort": request.GET.get("sort", ""),
         "columns": LIST_COLUMNS,
         "extensions": list_extensions(),
+        "drill_downs": drill_downs(filterset, request),
+        "drill_down_names": DRILL_DOWN_FILTERS,
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "customer-table":
         return render(request, "customers/_customer_table.html", context)

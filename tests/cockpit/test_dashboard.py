@@ -219,3 +219,32 @@ def test_a_manager_switches_to_any_rep(book, client):
     assert everyone.headline.customers == Customer.objects.count()
     one_rep = client.get("/cockpit/", {"owner": rep.pk}).context["cockpit"]
     assert one_rep.headline.customers == Customer.objects.filter(owner=rep).count()
+
+
+@pytest.mark.django_db
+def test_each_number_links_to_a_list_of_exactly_its_customers(book, client):
+    client.force_login(get_user_model().objects.get(username="manager"))
+    rep = get_user_model().objects.get(username="rep1")
+    filters = CockpitFilters(owner_id=rep.pk)
+    cockpit = build_cockpit(filters)
+
+    def listed(url: str) -> int:
+        return client.get(url).context["page"].paginator.count
+
+    for band, customers in cockpit.recency_bands.items():
+        assert listed(filters.list_url(recency=band)) == customers, band
+    for phase, customers in cockpit.by_phase.items():
+        assert listed(filters.list_url(phase=phase)) == customers, phase
+    for colour, values in cockpit.by_alert.items():
+        assert listed(filters.list_url(alert=colour)) == values["customers"], colour
+    for rule_id, counts in cockpit.by_rule.items():
+        assert listed(filters.list_url(alert_rule=rule_id)) == counts["red"] + counts["yellow"]
+    for (before, now), customers in cockpit.migration.items():
+        url = filters.list_url(
+            was_segment=before or "none", segment=now or "none",
+            was_month=cockpit.migration_from.isoformat(),
+        )  # fmt: skip
+        assert listed(url) == customers, (before, now)
+    row = next(row for row in cockpit.owners if row["owner_id"] == rep.pk)
+    assert listed(row["urls"]["red"]) == row["red"]
+    assert listed(row["urls"]["overdue"]) == row["overdue_contacts"]
