@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from customers import list_export
 from customers.charts import monthly_revenue, revenue_sparkline
 from customers.filtersets import DRILL_DOWN_FILTERS, CustomerFilterSet
 from customers.forms import ContactForm, CustomerForm, InteractionForm, TransactionForm
@@ -52,14 +53,31 @@ def drill_downs(filterset: CustomerFilterSet, request: HttpRequest) -> list[dict
     return used
 
 
-def customer_list(request: HttpRequest) -> HttpResponse:
+def listed_customers(request: HttpRequest) -> tuple[CustomerFilterSet, QuerySet]:
+    """The user's customers, filtered and sorted as the list's query string says."""
     customers = Customer.objects.visible_to(request.user).select_related(
         "owner", "kpi", "kpi__rfm_segment"
     )
     for extension in list_extensions():
         customers = extension.annotate(customers)
     filterset = CustomerFilterSet(request.GET, queryset=customers, request=request)
-    paginator = Paginator(stable_order(filterset.qs), CUSTOMERS_PER_PAGE)
+    return filterset, stable_order(filterset.qs)
+
+
+@require_GET
+def customer_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The list as shown, every page, as CSV or Excel."""
+    _filterset, customers = listed_customers(request)
+    if file_format == "csv":
+        return list_export.csv_response(customers, LIST_COLUMNS)
+    if file_format == "xlsx":
+        return list_export.excel_response(customers, LIST_COLUMNS)
+    raise Http404(_("Export as .csv or .xlsx."))
+
+
+def customer_list(request: HttpRequest) -> HttpResponse:
+    filterset, customers = listed_customers(request)
+    paginator = Paginator(customers, CUSTOMERS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

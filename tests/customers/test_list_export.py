@@ -1,0 +1,59 @@
+import csv
+import io
+
+import pandas as pd
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.models import CustomerKPI
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def listed(rep_a, rep_b):
+    for number, name, revenue, value_class in [
+        ("E-1", "Alpha", 900, "A"),
+        ("E-2", "Beta", 300, "B"),
+        ("E-3", "Gamma", 50, "C"),
+    ]:
+        customer = CustomerFactory(number=number, name=name, owner=rep_a, industry="retail")
+        CustomerKPI.objects.create(
+            customer=customer, as_of="2026-11-26", computed_at=timezone.now(),
+            revenue_12m=revenue, value_class=value_class,
+            recency_days=10, frequency_12m=3, lifecycle_phase="loyal",
+        )  # fmt: skip
+    CustomerFactory(number="OTHER-1", owner=rep_b)
+
+
+def test_the_csv_export_holds_the_filtered_sorted_list_with_its_kpis(client_a, listed):
+    response = client_a.get(
+        reverse("customers:export", args=["csv"]), {"sort": "-revenue_12m", "value_class": ""}
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert lines[0] == [
+        "Number", "Name", "Value class", "Alert colour", "RFM segment", "Phase",
+        "Recency", "Purchases, 12 months", "Net revenue, 12 months",
+        "Industry", "Owner",
+    ]  # fmt: skip
+    assert [line[0] for line in lines[1:]] == ["E-1", "E-2", "E-3"]
+    assert lines[1] == ["E-1", "Alpha", "A", "Green", "", "Loyal", "10", "3", "900.00",
+                        "Retail", "rep_a"]  # fmt: skip
+
+
+def test_the_excel_export_follows_the_filters_and_never_shows_others_customers(client_a, listed):
+    response = client_a.get(reverse("customers:export", args=["xlsx"]), {"value_class": "B"})
+    frame = pd.read_excel(io.BytesIO(response.content))
+    assert frame["Number"].tolist() == ["E-2"]
+    everything = pd.read_excel(
+        io.BytesIO(client_a.get(reverse("customers:export", args=["xlsx"])).content)
+    )
+    assert "OTHER-1" not in everything["Number"].tolist()
+    assert len(everything) == 3
+
+
+def test_an_unknown_export_format_is_a_404(client_a, listed):
+    assert client_a.get(reverse("customers:export", args=["pdf"])).status_code == 404
