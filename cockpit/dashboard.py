@@ -61,6 +61,9 @@ class CockpitFilters:
             conditions["rfm_segment_id"] = self.segment_id
         return conditions
 
+    def cache_key(self) -> str:
+        return f"{self.owner_id}:{self.industry}:{self.value_class}:{self.segment_id}:{self.period}"
+
     def list_url(self, **more: object) -> str:
         """The customer list showing exactly the customers behind a number."""
         query = {
@@ -220,10 +223,7 @@ def build_cockpit(filters: CockpitFilters) -> Cockpit:
         return cockpit
     cells = PortfolioCell.objects.filter(**filters.cell_filter())
     today = cells.filter(taken_on=day)
-    key = (
-        f"cockpit:{generation()}:{filters.owner_id}:{filters.industry}:{filters.value_class}:"
-        f"{filters.segment_id}"
-    )
+    key = f"cockpit:{generation()}:{filters.cache_key()}"
 
     median = _cached(f"{key}:median", lambda: median_reaction_recency(filters) or -1)
     cockpit.headline = headline_from(

@@ -62,6 +62,7 @@ def _alert_colour_case(rank: str) -> str:
 def _insert_dimension(cursor, dimension: str, member: str, params: dict, join: str = "") -> int:
     names = ", ".join(MEASURES)
     sums = ", ".join(MEASURES.values())
+    group_member = "" if member == "''" else f", {member}"
     cursor.execute(
         f"""
         INSERT INTO {CELL_TABLE} (taken_on, dimension, member, {KEY}, {names},
@@ -69,7 +70,7 @@ def _insert_dimension(cursor, dimension: str, member: str, params: dict, join: s
         SELECT %(taken_on)s, '{dimension}', {member}, b.owner_id, b.industry, b.value_class,
             b.rfm_segment_id, {sums}, 0, 0
         FROM ({_customers_sql()}) b {join}
-        GROUP BY b.owner_id, b.industry, b.value_class, b.rfm_segment_id, {member}
+        GROUP BY b.owner_id, b.industry, b.value_class, b.rfm_segment_id{group_member}
         """,
         params,
     )

@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from cockpit.dashboard import build_cockpit
+from cockpit.dashboard import build_cockpit, generation
 from cockpit.figures import all_figures
 from cockpit.forms import CockpitFilterForm
 from cockpit.health import broker_reachable, database_reachable
@@ -34,10 +36,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def kpi_cockpit(request: HttpRequest) -> HttpResponse:
     form = CockpitFilterForm(request.GET or None, user=request.user)
-    cockpit = build_cockpit(form.cockpit_filters())
-    context = {
-        "form": form,
-        "cockpit": cockpit,
-        "figures": all_figures(cockpit) if cockpit.headline else {},
-    }
+    filters = form.cockpit_filters()
+    # The figures change only when the portfolio is taken again: built once per
+    # generation, filter and language.
+    key = f"cockpit-page:{generation()}:{get_language()}:{filters.cache_key()}"
+    cockpit, figures = cache.get(key) or (None, None)
+    if cockpit is None:
+        cockpit = build_cockpit(filters)
+        figures = all_figures(cockpit) if cockpit.headline else {}
+        cache.set(key, (cockpit, figures), timeout=24 * 3600)
+    context = {"form": form, "cockpit": cockpit, "figures": figures}
     return render(request, "cockpit/cockpit.html", context)

@@ -56,7 +56,11 @@ class Customer(models.Model):
     # Kept by the alerts app after each evaluation, so lists sort and filter by colour
     # through an index instead of looking at every customer's alerts.
     alert_rank = models.PositiveSmallIntegerField(
-        _("alert colour"), default=0, editable=False, help_text=_("0 green, 1 yellow, 2 red")
+        _("alert colour"),
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text=_("0 green, 1 yellow, 2 red"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
