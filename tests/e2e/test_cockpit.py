@@ -1,14 +1,31 @@
+import importlib
 import re
 
 import pytest
 from django.utils import timezone
 
+from alerts.models import ToleranceRule
 from cockpit.models import PortfolioCell
 from customers.demo import DEMO_PASSWORD, compute_demo_kpis, seed_demo_book
-from customers.models import Customer
+from customers.models import Customer, RFMSegment
 from tests.e2e.conftest import log_in, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def shipped_data():
+    """The segment map and starter rules the data migrations ship: a browser test before
+    this one flushed them."""
+    from django.apps import apps
+
+    segments = importlib.import_module("customers.migrations.0004_default_rfm_segments")
+    rules = importlib.import_module("alerts.migrations.0002_starter_rules")
+    if not RFMSegment.objects.exists():
+        segments.create_segments(apps, None)
+    if not ToleranceRule.objects.exists():
+        rules.create_rules(apps, None)
+
 
 CHARTS = [
     "customers-by-alert", "revenue-by-alert", "recency", "alerts-by-rule", "segments",
@@ -29,7 +46,7 @@ RED_SLICE = """
 """
 
 
-def test_a_manager_opens_the_cockpit_and_clicks_the_red_slice(page):
+def test_a_manager_opens_the_cockpit_and_clicks_the_red_slice(page, shipped_data):
     today = timezone.localdate()
     seed_demo_book(customers=150, seed=11, as_of=today)
     compute_demo_kpis(today, months_of_history=1)
