@@ -1,7 +1,8 @@
 """The KPI cockpit's numbers: sums over the portfolio cube, read per filter and scope.
 
 Everything here is a handful of GROUP BYs over PortfolioCell; only the median recency
-reads customers (an exact median cannot be summed), cached per cube generation.
+reads customers (an exact median cannot be summed). The page caches the result per cube
+generation (cockpit.views).
 """
 
 import datetime as dt
@@ -10,7 +11,6 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max, QuerySet, Sum
 from django.urls import reverse
@@ -208,14 +208,6 @@ def _by_member(cells: QuerySet, *measures: str) -> dict[str, dict[str, float]]:
     return {row["member"]: {m: float(row[m] or 0) for m in measures} for row in rows}
 
 
-def _cached(key: str, compute):
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=24 * 3600)
-    return value
-
-
 def build_cockpit(filters: CockpitFilters) -> Cockpit:
     day = latest_day()
     cockpit = Cockpit(filters=filters, taken_on=day)
@@ -223,11 +215,8 @@ def build_cockpit(filters: CockpitFilters) -> Cockpit:
         return cockpit
     cells = PortfolioCell.objects.filter(**filters.cell_filter())
     today = cells.filter(taken_on=day)
-    key = f"cockpit:{generation()}:{filters.cache_key()}"
-
-    median = _cached(f"{key}:median", lambda: median_reaction_recency(filters) or -1)
     cockpit.headline = headline_from(
-        _totals(today.filter(dimension=Dimension.ALL)), median if median >= 0 else None
+        _totals(today.filter(dimension=Dimension.ALL)), median_reaction_recency(filters)
     )
     compare_to = day - dt.timedelta(days=PERIOD_DAYS[filters.period])
     previous_on = cells.filter(dimension=Dimension.ALL, taken_on__lte=compare_to).aggregate(
@@ -235,14 +224,9 @@ def build_cockpit(filters: CockpitFilters) -> Cockpit:
     )["day"]
     if previous_on is not None:
         cockpit.previous_on = previous_on
-        previous_month = previous_on.replace(day=1)
-        previous_median = _cached(
-            f"{key}:median:{previous_month}",
-            lambda: median_reaction_recency_in(previous_month, filters) or -1,
-        )
         cockpit.previous = headline_from(
             _totals(cells.filter(dimension=Dimension.ALL, taken_on=previous_on)),
-            previous_median if previous_median >= 0 else None,
+            median_reaction_recency_in(previous_on.replace(day=1), filters),
         )
 
     bands = _by_member(today.filter(dimension=Dimension.RECENCY), "customers")

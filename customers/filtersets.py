@@ -107,6 +107,7 @@ class CustomerFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(snapshots))
 
     def keep(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """was_month only qualifies was_segment, which reads it."""
         return queryset
 
     def filter_recency(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
