@@ -122,8 +122,14 @@ class Command(BaseCommand):
         """)  # fmt: skip
         timed("VACUUM ANALYZE customers_customer")
         timed("VACUUM ANALYZE customers_customerkpi")
+        started = time.perf_counter()
         evaluate(1)
+        self.stdout.write(f"alert evaluation: {time.perf_counter() - started:.1f} s")
         refresh_alert_ranks()
-        take_portfolio(AS_OF)
+        started = time.perf_counter()
+        cells = take_portfolio(AS_OF)
+        self.stdout.write(
+            f"portfolio taken: {cells} cells in {time.perf_counter() - started:.1f} s"
+        )
         timed("VACUUM ANALYZE cockpit_portfoliocell")
         timed("VACUUM ANALYZE alerts_alert")
