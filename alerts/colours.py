@@ -10,24 +10,37 @@ from customers.kpis.sql import id_in, ids_param
 
 def refresh_alert_ranks(customer_ids: Sequence[int] | None = None) -> int:
     """Set Customer.alert_rank (0 green, 1 yellow, 2 red) where it changed, for all
-    customers or only ``customer_ids``. Returns the customers whose colour changed."""
-    scope = id_in("c.id", "ids") if customer_ids is not None else "1 = 1"
-    sql = f"""
+    customers or only ``customer_ids``. Returns the customers whose colour changed.
+
+    Two statements that touch only what changed: the worst level from the unresolved
+    alerts (an aggregate over alerts, not over every customer), then back to green where
+    no unresolved alert is left (read through the index on alert_rank). A customer row is
+    wide and indexed seven times, so rows are written only when their colour moved.
+    """
+    scoped = customer_ids is not None
+    params = {"ids": ids_param(customer_ids)} if scoped else {}
+    in_scope = f"AND {id_in('a.customer_id', 'ids')}" if scoped else ""
+    worst = f"""
         UPDATE customers_customer SET alert_rank = worst.rank
         FROM (
-            SELECT c.id AS customer_id, COALESCE(MAX(CASE a.level
-                WHEN '{Level.RED.value}' THEN 2 WHEN '{Level.YELLOW.value}' THEN 1 ELSE 0 END
-            ), 0) AS rank
-            FROM customers_customer c
-            LEFT JOIN alerts_alert a
-                ON a.customer_id = c.id AND a.state <> '{AlertState.RESOLVED.value}'
-            WHERE {scope}
-            GROUP BY c.id
+            SELECT a.customer_id, MAX(CASE a.level WHEN '{Level.RED.value}' THEN 2
+                WHEN '{Level.YELLOW.value}' THEN 1 ELSE 0 END) AS rank
+            FROM alerts_alert a
+            WHERE a.state <> '{AlertState.RESOLVED.value}' {in_scope}
+            GROUP BY a.customer_id
         ) worst
         WHERE customers_customer.id = worst.customer_id
           AND customers_customer.alert_rank <> worst.rank
     """
-    params = {"ids": ids_param(customer_ids)} if customer_ids is not None else {}
+    green = f"""
+        UPDATE customers_customer SET alert_rank = 0
+        WHERE alert_rank > 0 {in_scope.replace("a.customer_id", "customers_customer.id")}
+          AND NOT EXISTS (SELECT 1 FROM alerts_alert a
+                          WHERE a.customer_id = customers_customer.id
+                            AND a.state <> '{AlertState.RESOLVED.value}')
+    """
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+        cursor.execute(worst, params)
+        changed = cursor.rowcount
+        cursor.execute(green, params)
+        return changed + cursor.rowcount

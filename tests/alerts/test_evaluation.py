@@ -202,3 +202,22 @@ def test_a_kpi_recompute_triggers_the_evaluation(django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         runs.recompute_customers([customer.pk], timezone.localdate())
     assert Alert.objects.get(customer=customer).level == "red"
+
+
+def test_the_customer_row_carries_the_colour_of_its_worst_open_alert():
+    rule()
+    customer, other = with_kpis(recency_days=200), with_kpis(recency_days=10)
+
+    def colours():
+        customer.refresh_from_db()
+        other.refresh_from_db()
+        return customer.alert_rank, other.alert_rank
+
+    evaluate(1, now=NOW)
+    assert colours() == (1, 0)
+    set_kpi(customer, recency_days=400)
+    evaluate(2, now=NOW)
+    assert colours() == (2, 0)
+    set_kpi(customer, recency_days=10)
+    evaluate(3, now=NOW, customer_ids=[customer.pk])
+    assert colours() == (0, 0)
