@@ -146,6 +146,12 @@ class Alert(models.Model):
             models.Index(
                 fields=["customer", "level"], condition=~Q(state="resolved"), name="alert_open_idx"
             ),
+            # An evaluation finds the alerts it just opened (to write their events) and the
+            # snoozes that end today without reading every alert.
+            models.Index(fields=["rule", "opened_at"], name="alert_rule_opened_idx"),
+            models.Index(
+                fields=["snoozed_until"], condition=Q(state="snoozed"), name="alert_snoozed_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -200,6 +206,9 @@ class RuleState(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rule", "customer"], name="rulestate_one_per_pair")
         ]
+        # The transitions read the states of one rule written by one evaluation: after an
+        # incremental run those are the touched customers only, not the whole book.
+        indexes = [models.Index(fields=["rule", "evaluation"], name="rulestate_evaluation_idx")]
 
     def __str__(self) -> str:
         return f"{self.rule_id}/{self.customer_id}: {self.level}"

@@ -28,9 +28,13 @@ def distinct(left: str, right: str) -> str:
 
 
 def id_in(column: str, param: str) -> str:
-    """``column`` is one of the ids passed as parameter ``param`` (see ids_param)."""
+    """``column`` is one of the ids passed as parameter ``param`` (see ids_param).
+
+    A subquery, not ``= ANY(array)``: the planner hashes it or drives an index with it,
+    where ``= ANY`` outside an index condition compares every row with every id (55 s
+    for 10,000 ids against 2.7 million alerts)."""
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%({param})s)"
+        return f"{column} IN (SELECT unnest(%({param})s::bigint[]))"
     return f"{column} IN (SELECT value FROM json_each(%({param})s))"
 
 
