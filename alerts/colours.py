@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from django.db import connection
 
 from alerts.choices import AlertState, Level
-from customers.kpis.sql import id_in, ids_param
+from customers.kpis.sql import analyze_after, id_in, ids_param
 
 
 def refresh_alert_ranks(customer_ids: Sequence[int] | None = None) -> int:
@@ -43,4 +43,9 @@ def refresh_alert_ranks(customer_ids: Sequence[int] | None = None) -> int:
         cursor.execute(worst, params)
         changed = cursor.rowcount
         cursor.execute(green, params)
-        return changed + cursor.rowcount
+        changed += cursor.rowcount
+    # The list reads colours through an index chosen by these statistics: after a first
+    # evaluation turned most of the book red, stale ones send a rep's red list through
+    # every red customer of the book (250 ms instead of 0.4 ms at 1M).
+    analyze_after(changed, "customers_customer")
+    return changed

@@ -21,10 +21,9 @@ from alerts.choices import Direction
 from alerts.colours import refresh_alert_ranks
 from alerts.models import ToleranceRule
 from alerts.notifications import queue_notifications
-from customers.kpis.sql import id_in, ids_param
+from customers.kpis.sql import analyze_after, id_in, ids_param
 
 LOCK_KEY = 7_316_001  # pg_advisory_xact_lock key of the evaluation
-ANALYZE_AFTER_ROWS = 1_000
 
 
 def preview_counts(rule: ToleranceRule, segment_ids=None, owner_ids=None) -> dict[str, int]:
@@ -90,20 +89,6 @@ def level_sql(rule: ToleranceRule, value: str, scope: str | None = None) -> str:
         f"WHEN {value} {beyond} {float(rule.yellow_bound)!r} THEN 'yellow' "
         "ELSE 'green' END) ELSE 'green' END"
     )
-
-
-def _analyze_after(rows: int, table: str) -> None:
-    """Fresh statistics after many new rows: with the old ones the planner takes the new
-    rows for none and joins them in nested loops (seconds per statement at 20,000).
-    Many means at least ANALYZE_AFTER_ROWS and a tenth of what the table had; an
-    incremental evaluation of a large book leaves the statistics alone."""
-    if rows < ANALYZE_AFTER_ROWS or connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
-        (known,) = cursor.fetchone()
-        if rows >= known / 10:
-            cursor.execute(f"ANALYZE {table}")
 
 
 def _execute(sql: str, params: dict) -> int:
@@ -178,7 +163,7 @@ def apply_transitions(rule: ToleranceRule, evaluation: int, now) -> dict[str, in
         """,
         params,
     )
-    _analyze_after(counts["opened"], "alerts_alert")
+    analyze_after(counts["opened"], "alerts_alert")
     opened_events = _execute(
         """
         INSERT INTO alerts_alertevent
@@ -190,7 +175,7 @@ def apply_transitions(rule: ToleranceRule, evaluation: int, now) -> dict[str, in
         """,
         params,
     )
-    _analyze_after(opened_events, "alerts_alertevent")
+    analyze_after(opened_events, "alerts_alertevent")
 
     # Alert a joined with its RuleState s of this evaluation: joins, not correlated
     # subqueries, so the planner can hash-join a million rows.
@@ -295,7 +280,7 @@ def evaluate(
             states = update_rule_states(
                 rule, evaluation, list(customer_ids) if customer_ids else None
             )
-            _analyze_after(states, "alerts_rulestate")
+            analyze_after(states, "alerts_rulestate")
             counts = apply_transitions(rule, evaluation, now)
             result.opened += counts["opened"]
             result.escalated += counts["escalated"]

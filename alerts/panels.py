@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
@@ -31,5 +32,7 @@ def open_alerts(request: HttpRequest, customer) -> RecordPanel:
             "alert_colour": alert_colour(alerts),
             "today": today,
             "snooze_form": SnoozeForm(),
+            # Templates other apps show under each alert (the agenda: its tasks).
+            "extras": settings.ALERT_PANEL_EXTRAS,
         },
     )

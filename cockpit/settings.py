@@ -184,7 +184,8 @@ if KPI_NIGHTLY_RECOMPUTE:
 KPI_CURRENCY = env_str("KPI_CURRENCY", "EUR")  # the book's currency for KPI amounts
 
 # Panels on the customer record, contributed by the apps that read customers.
-CUSTOMER_RECORD_PANELS = ["alerts.panels.open_alerts"]
+CUSTOMER_RECORD_PANELS = ["alerts.panels.open_alerts", "agenda.panels.customer_agenda"]
+ALERT_PANEL_EXTRAS = ["agenda/_alert_tasks.html"]
 ALERT_MAIL_MAX_ATTEMPTS = env_int("ALERT_MAIL_MAX_ATTEMPTS", 6)
 CELERY_BEAT_SCHEDULE["deliver-alert-mails"] = {
     "task": "alerts.tasks.deliver_due_notifications",
@@ -229,3 +230,15 @@ if CACHE_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
+
+# Agenda: cadences feed the KPI engine; tasks are planned just in time.
+KPI_CONTACT_CADENCES = "agenda.cadences.cadence_terms"
+AGENDA_LEAD_DAYS = env_int("AGENDA_LEAD_DAYS", 7)  # tasks appear this many days before due
+# Sequences start for customers who entered their phase at most this many days ago.
+AGENDA_SEQUENCE_START_WINDOW_DAYS = env_int("AGENDA_SEQUENCE_START_WINDOW_DAYS", 30)
+AGENDA_PLAN_AT = env_str("AGENDA_PLAN_AT", "06:00")  # local time of the daily planning
+_agenda_hour, _agenda_minute = (int(part) for part in AGENDA_PLAN_AT.split(":"))
+CELERY_BEAT_SCHEDULE["daily-agenda-planning"] = {
+    "task": "agenda.tasks.plan_agenda",
+    "schedule": crontab(hour=_agenda_hour, minute=_agenda_minute),
+}

@@ -10,6 +10,7 @@ from cockpit.dashboard import build_cockpit, generation
 from cockpit.figures import all_figures
 from cockpit.forms import CockpitFilterForm
 from cockpit.health import broker_reachable, database_reachable
+from cockpit.roles import is_manager
 
 
 @login_not_required
@@ -30,7 +31,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("customers:list")
+    """Managers land on the KPI cockpit, reps on their day."""
+    return redirect("kpi_cockpit" if is_manager(request.user) else "agenda:my_day")
 
 
 @require_GET

@@ -42,6 +42,7 @@ class CustomerForm(forms.ModelForm):
             "owner",
             "customer_since",
             "contact_opt_out",
+            "contact_interval_days",
             "notes",
         ]
         widgets = {"customer_since": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}

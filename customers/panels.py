@@ -16,6 +16,7 @@ class RecordPanel:
     template: str
     context: dict = field(default_factory=dict)
     badge_template: str | None = None  # shown in the record's header, beside the value badge
+    actions_template: str | None = None  # quick actions in the record's header
 
 
 def record_panels(request: HttpRequest, customer) -> list[RecordPanel]:

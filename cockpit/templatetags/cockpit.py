@@ -13,7 +13,7 @@ def change(now, before, lower_is_better: bool = False, digits: int = 1):
         return format_html('<span class="change muted">{}</span>', _("no comparison yet"))
     delta = now - before
     if round(delta, digits) == 0:
-        return format_html('<span class="change muted">± 0</span>')
+        return format_html('<span class="change muted">{}</span>', "± 0")
     better = delta < 0 if lower_is_better else delta > 0
     arrow = "▲" if delta > 0 else "▼"
     text = f"{arrow} {abs(delta):,.{digits}f}"

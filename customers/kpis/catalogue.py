@@ -276,6 +276,26 @@ CATALOGUE: tuple[KPI, ...] = (
         main=True,
     ),
     KPI(
+        "contact_due_on",
+        _("Next contact due"),
+        Unit.DATE,
+        Good.NEUTRAL,
+        Group.CONTACT,
+        _(
+            "Last touch plus the contact cadence that applies (by value class, segment or "
+            "industry, or the customer's own). Empty when the customer opted out."
+        ),
+    ),
+    KPI(
+        "contact_overdue_days",
+        _("Contact overdue"),
+        Unit.DAYS,
+        Good.LOW,
+        Group.CONTACT,
+        _("Days past the next contact's due date; 0 while the contact is not yet due."),
+        main=True,
+    ),
+    KPI(
         "contacts_90d",
         _("Contacts, 90 days"),
         Unit.COUNT,

@@ -28,6 +28,7 @@ from django.db import connection
 from django.utils import timezone
 
 from customers.choices import PURCHASE_KINDS, REDUCTION_KINDS, InteractionKind, LifecyclePhase
+from customers.kpis.cadence import IN_PERSON_CHANNELS, CadenceColumns, cadence_expressions
 from customers.kpis.sql import date_param, days_between, distinct, id_in, ids_param
 from customers.models import RFMSegment
 
@@ -134,6 +135,8 @@ def _interaction_aggregate(customer_filter: str) -> str:
         SELECT customer_id,
             MAX(occurred_on) AS last_contact_on,
             MAX(occurred_on) FILTER (WHERE direction = 'inbound') AS last_inbound_on,
+            MAX(occurred_on) FILTER (WHERE channel IN {_in(IN_PERSON_CHANNELS)})
+                AS last_in_person_on,
             COUNT(*) FILTER (WHERE {in_90d}) AS contacts_90d,
             COUNT(*) FILTER (WHERE {in_90d} AND kind = '{complaint}') AS complaints_90d,
             COUNT(*) FILTER (WHERE {in_90d} AND kind = '{service}') AS service_requests_90d,
@@ -222,6 +225,10 @@ def base_columns() -> dict[str, str]:
     return {
         "customer_id": "c.id",
         "customer_since": "c.customer_since",
+        "industry": "c.industry",
+        "own_contact_interval": "c.contact_interval_days",
+        "contact_opt_out": "c.contact_opt_out",
+        "last_in_person_on": "i.last_in_person_on",
         "first_purchase_on": "t.first_purchase_on",
         "last_purchase_on": "t.last_purchase_on",
         "last_inbound_on": "i.last_inbound_on",
@@ -305,6 +312,7 @@ def kpi_columns(cuts: Cuts | None) -> dict[str, str]:
         "overdue_amount": "b.overdue_amount",
         "last_contact_on": "b.last_contact_on",
         "days_since_contact": days_between(as_of, "b.last_contact_on"),
+        "last_in_person_on": "b.last_in_person_on",
         "contacts_90d": "b.contacts_90d",
         "complaints_90d": "b.complaints_90d",
         "service_requests_90d": "b.service_requests_90d",
@@ -320,7 +328,7 @@ def kpi_columns(cuts: Cuts | None) -> dict[str, str]:
     }
     if cuts is None:
         # Book-wide scores come from a full run's cuts; until then they stay empty.
-        columns |= {
+        scores = {
             "r_score": "NULL",
             "f_score": "NULL",
             "m_score": "NULL",
@@ -328,10 +336,21 @@ def kpi_columns(cuts: Cuts | None) -> dict[str, str]:
             "value_class": "'C'",
         }
     else:
-        columns |= score_expressions(
+        scores = score_expressions(
             cuts, "b.recency_days", "b.frequency", "b.monetary_total", "b.revenue_12m"
         )
-    return columns
+    cadence = CadenceColumns(
+        as_of=as_of,
+        value_class=f"({scores['value_class']})",
+        segment_id=f"({scores['rfm_segment_id']})",
+        industry="b.industry",
+        own_interval="b.own_contact_interval",
+        opt_out="b.contact_opt_out",
+        last_contact_on="b.last_contact_on",
+        last_in_person_on="b.last_in_person_on",
+        start_on=_earlier("b.customer_since", "b.first_purchase_on"),
+    )
+    return columns | scores | cadence_expressions(cadence)
 
 
 def upsert_sql(customer_filter: str, cuts: Cuts | None, table: str = KPI_TABLE) -> str:
@@ -456,14 +475,33 @@ def compute_cuts(table: str = KPI_TABLE) -> Cuts:
 
 
 def apply_scores(cuts: Cuts, table: str = KPI_TABLE) -> int:
-    """Set scores, segment and value class of every row whose values differ under ``cuts``."""
+    """Set scores, segment, value class and the contact cadence that depends on them, of
+    every row whose values differ under ``cuts``."""
     expressions = score_expressions(
-        cuts, "recency_days", "frequency", "monetary_total", "revenue_12m"
+        cuts, "k.recency_days", "k.frequency", "k.monetary_total", "k.revenue_12m"
+    )
+    expressions |= cadence_expressions(
+        CadenceColumns(
+            as_of="k.as_of",
+            value_class=f"({expressions['value_class']})",
+            segment_id=f"({expressions['rfm_segment_id']})",
+            industry="c.industry",
+            own_interval="c.contact_interval_days",
+            opt_out="c.contact_opt_out",
+            last_contact_on="k.last_contact_on",
+            last_in_person_on="k.last_in_person_on",
+            start_on=_earlier("c.customer_since", "k.first_purchase_on"),
+        )
     )
     assignments = ", ".join(f"{column} = {expr}" for column, expr in expressions.items())
-    changed = " OR ".join(distinct(column, f"({expr})") for column, expr in expressions.items())
+    changed = " OR ".join(
+        distinct(f"k.{column}", f"({expr})") for column, expr in expressions.items()
+    )
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET {assignments} WHERE {changed}")
+        cursor.execute(
+            f"UPDATE {table} AS k SET {assignments} FROM customers_customer c "
+            f"WHERE c.id = k.customer_id AND ({changed})"
+        )
         return cursor.rowcount
 
 

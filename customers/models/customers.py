@@ -52,6 +52,12 @@ class Customer(models.Model):
         default=False,
         help_text=_("The customer objected to being contacted."),
     )
+    contact_interval_days = models.PositiveIntegerField(
+        _("own contact interval (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Replaces the contact cadences for this customer. Empty: the cadences apply."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     # Kept by the alerts app after each evaluation, so lists sort and filter by colour
     # through an index instead of looking at every customer's alerts.

@@ -80,7 +80,15 @@ class Interaction(models.Model):
             models.Index(fields=["customer", "occurred_at"], name="interaction_customer_time_idx"),
             # Covers the contact KPIs so their aggregate reads only the index.
             models.Index(
-                fields=["customer", "occurred_on", "kind", "direction", "rating", "satisfaction"],
+                fields=[
+                    "customer",
+                    "occurred_on",
+                    "kind",
+                    "direction",
+                    "channel",
+                    "rating",
+                    "satisfaction",
+                ],
                 name="interaction_kpi_idx",
             ),
             models.Index(fields=["contact"], name="interaction_contact_idx"),

@@ -108,6 +108,9 @@ class CustomerKPI(models.Model):
     # contact
     last_contact_on = models.DateField(null=True)
     days_since_contact = models.IntegerField(null=True)
+    last_in_person_on = models.DateField(null=True)
+    contact_due_on = models.DateField(null=True)
+    contact_overdue_days = models.IntegerField(null=True)
     contacts_90d = models.IntegerField(default=0)
     complaints_90d = models.IntegerField(default=0)
     service_requests_90d = models.IntegerField(default=0)

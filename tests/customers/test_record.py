@@ -46,7 +46,7 @@ def test_the_record_takes_a_fixed_number_of_queries(
         ContactFactory(customer=customer_a)
         InteractionFactory(customer=customer_a, user=customer_a.owner)
         TransactionFactory(customer=customer_a)
-    with django_assert_max_num_queries(12):  # record, KPIs, chart, timeline, alert panel
+    with django_assert_max_num_queries(17):  # record, KPIs, chart, timeline, alerts, agenda
         client_a.get(customer_a.get_absolute_url())
 
 

@@ -1,0 +1,65 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from agenda.models import ActionPlan, Task
+from cockpit.roles import sees_all_customers
+from customers.choices import Rating
+from customers.forms import DateInput, sales_reps
+
+
+def _assignable(user, customer):
+    """Managers assign to any rep; a rep to themselves or the customer's owner."""
+    if sees_all_customers(user):
+        return sales_reps()
+    ids = {user.pk, customer.owner_id} - {None}
+    return get_user_model().objects.filter(pk__in=ids).order_by("username")
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["kind", "title", "due_on", "assignee", "contact", "notes"]
+        widgets = {"due_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.customer = customer
+        self.fields["assignee"].queryset = _assignable(user, customer)
+        self.fields["assignee"].required = True
+        self.fields["contact"].queryset = customer.contacts.filter(contact_opt_out=False)
+        self.fields["title"].required = True
+
+
+class CompleteTaskForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("Outcome"), max_length=2000, required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("What came out of it?")}),
+    )  # fmt: skip
+    rating = forms.ChoiceField(label=_("How was it?"), choices=Rating.choices,
+                               initial=Rating.NEUTRAL)  # fmt: skip
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction (1-5)"), required=False, coerce=int, empty_value=None,
+        choices=[("", "-")] + [(n, str(n)) for n in range(1, 6)],
+    )  # fmt: skip
+    acknowledge_alert = forms.BooleanField(
+        label=_("Acknowledge the alert"), required=False, initial=True
+    )
+
+
+class CancelTaskForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class ActionPlanForm(forms.ModelForm):
+    class Meta:
+        model = ActionPlan
+        fields = ["goal", "responsible", "review_on", "status"]
+        widgets = {"review_on": DateInput()}
+
+    def __init__(self, *args, user, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.customer = customer
+        self.fields["responsible"].queryset = _assignable(user, customer)
+        if self.instance.pk is None:
+            del self.fields["status"]

@@ -1,0 +1,198 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agenda import calendar, services
+from agenda.choices import TaskOrigin, TaskStatus
+from agenda.forms import ActionPlanForm, CancelTaskForm, CompleteTaskForm, TaskForm
+from agenda.models import ActionPlan, Task
+from alerts.choices import LEVEL_RANK, AlertState
+from alerts.models import Alert
+from cockpit.roles import is_manager
+from customers.models import Customer
+from customers.views import visible_customer
+
+
+def _back(request: HttpRequest, fallback) -> HttpResponse:
+    """To the page the form came from (``next``), else ``fallback``."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _person(request: HttpRequest):
+    """Whose day: the user's own, or for managers any rep's (?user=)."""
+    user_id = request.GET.get("user")
+    if user_id and is_manager(request.user):
+        return get_object_or_404(get_user_model(), pk=user_id)
+    return request.user
+
+
+@require_GET
+def my_day(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    today = timezone.localdate()
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    tasks = (
+        Task.objects.visible_to(request.user)
+        .open()
+        .filter(assignee=person, due_on__lte=week_end)
+        .select_related("customer", "customer__kpi", "contact", "alert")
+    )
+    alerts = list(
+        Alert.objects.visible_to(request.user)
+        .filter(customer__owner=person, state=AlertState.OPEN)
+        .select_related("customer", "rule")
+        .order_by("opened_at")[:100]
+    )
+    alerts.sort(key=lambda a: (-LEVEL_RANK[a.level], a.opened_at))
+    contacts_due = (
+        Customer.objects.visible_to(request.user)
+        .filter(owner=person, contact_opt_out=False, kpi__contact_due_on__lte=week_end)
+        .select_related("kpi")
+        .order_by("kpi__contact_due_on", "name")[:100]
+    )
+    open_cadence_tasks = {
+        task.customer_id: task for task in tasks if task.origin == TaskOrigin.CADENCE
+    }
+    context = {
+        "person": person,
+        "today": today,
+        "week_end": week_end,
+        "overdue": [t for t in tasks if t.due_on < today],
+        "due_today": [t for t in tasks if t.due_on == today],
+        "this_week": [t for t in tasks if t.due_on > today],
+        "alerts": alerts,
+        "contacts_due": [(c, open_cadence_tasks.get(c.pk)) for c in contacts_due],
+        "complete_form": CompleteTaskForm(),
+        "calendar_url": request.build_absolute_uri(calendar.feed_url(request.user)),
+    }
+    if is_manager(request.user):
+        context["overdue_by_rep"] = (
+            Task.objects.open()
+            .filter(due_on__lt=today)
+            .values("assignee", "assignee__username", "assignee__first_name", "assignee__last_name")
+            .annotate(overdue=Count("pk"))
+            .order_by("-overdue", "assignee__username")
+        )
+    return render(request, "agenda/my_day.html", context)
+
+
+def visible_task(request: HttpRequest, task_id: int) -> Task:
+    return get_object_or_404(
+        Task.objects.visible_to(request.user).select_related("customer", "alert"), pk=task_id
+    )
+
+
+@require_POST
+def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = visible_task(request, task_id)
+    form = CompleteTaskForm(request.POST)
+    if not form.is_valid():
+        problems = [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()]
+        messages.error(request, _("Not done. %(problems)s") % {"problems": " ".join(problems)})
+        return _back(request, task.customer)
+    task = services.complete_task(task, request.user, **form.cleaned_data)
+    if task.interaction_id:
+        messages.success(
+            request,
+            _("Done: %(task)s. The contact is on %(customer)s's timeline.")
+            % {"task": task.display_title, "customer": task.customer.name},
+        )
+    else:
+        messages.success(request, _("Done: %(task)s.") % {"task": task.display_title})
+    return _back(request, task.customer)
+
+
+@require_POST
+def task_cancel(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = visible_task(request, task_id)
+    form = CancelTaskForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    services.cancel_task(task, request.user, reason)
+    messages.success(request, _("Cancelled: %(task)s.") % {"task": task.display_title})
+    return _back(request, task.customer)
+
+
+@require_http_methods(["GET", "POST"])
+def task_create(request: HttpRequest, number: str) -> HttpResponse:
+    """A new task for the customer; ?alert= prefills it from the alert's guidance,
+    ?plan= makes it a measure of an action plan."""
+    customer = visible_customer(request, number)
+    task = Task(customer=customer, assignee=customer.owner or request.user)
+    if alert_id := request.GET.get("alert"):
+        alert = get_object_or_404(
+            Alert.objects.unresolved().select_related("rule", "customer__owner"),
+            pk=alert_id,
+            customer=customer,
+        )
+        task = services.task_from_alert(alert, request.user)
+    if plan_id := request.GET.get("plan"):
+        task.plan = get_object_or_404(ActionPlan, pk=plan_id, customer=customer)
+        task.origin = TaskOrigin.PLAN
+    initial = {"due_on": task.due_on or timezone.localdate(), "kind": task.kind or "call"}
+    form = TaskForm(request.POST or None, instance=task, user=request.user, customer=customer,
+                    initial=initial)  # fmt: skip
+    if form.is_valid():
+        task = form.save(commit=False)
+        task.created_at = timezone.now()
+        task.save()
+        messages.success(request, _("Task “%(task)s” added.") % {"task": task.display_title})
+        return redirect(customer)
+    context = {"form": form, "customer": customer, "heading": _("New task"), "task": task}
+    return render(request, "agenda/task_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = visible_task(request, task_id)
+    if task.status != TaskStatus.OPEN:
+        raise Http404(_("Only open tasks can be changed."))
+    form = TaskForm(request.POST or None, instance=task, user=request.user, customer=task.customer)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Task “%(task)s” saved.") % {"task": task.display_title})
+        return redirect(task.customer)
+    context = {"form": form, "customer": task.customer, "heading": _("Edit task"), "task": task}
+    return render(request, "agenda/task_form.html", context)
+
+
+@require_GET
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = visible_task(request, task_id)
+    return redirect(f"{task.customer.get_absolute_url()}#task-{task.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, number: str, plan_id: int | None = None) -> HttpResponse:
+    customer = visible_customer(request, number)
+    plan = get_object_or_404(customer.plans, pk=plan_id) if plan_id else None
+    form = ActionPlanForm(request.POST or None, instance=plan, user=request.user,
+                          customer=customer)  # fmt: skip
+    if form.is_valid():
+        plan = form.save()
+        messages.success(request, _("Action plan “%(goal)s” saved.") % {"goal": plan.goal})
+        return redirect(f"{customer.get_absolute_url()}#plan-{plan.pk}")
+    heading = _("Edit action plan") if plan else _("New action plan")
+    return render(request, "customers/form_page.html",
+                  {"form": form, "customer": customer, "heading": heading})  # fmt: skip
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    user = calendar.user_for_token(token)
+    if user is None:
+        raise Http404("unknown calendar")
+    body = calendar.tasks_calendar(user, request.build_absolute_uri("/").rstrip("/"))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -1,0 +1,186 @@
+"""Tasks people work on: completing one logs the contact, tasks from alerts, My day,
+action plans and the calendar feed."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from agenda.calendar import feed_url
+from agenda.models import ActionPlan, ContactCadence, Task
+from alerts.evaluation import evaluate
+from alerts.models import Alert, ToleranceRule
+from customers.kpis import runs
+from customers.models import CustomerKPI, Interaction
+from tests.agenda.test_cadence import touch
+from tests.alerts.test_evaluation import rule, with_kpis
+from tests.factories import ContactFactory, CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 6, 30, 8, tzinfo=dt.UTC)
+TODAY = NOW.date()
+
+
+def task(customer, **fields) -> Task:
+    values = {"assignee": customer.owner, "kind": "call", "due_on": TODAY, "created_at": NOW}
+    return Task.objects.create(customer=customer, **(values | fields))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_completing_a_call_logs_it_and_puts_the_contact_back_in_time(
+    client_a, rep_a, customer_a, django_capture_on_commit_callbacks
+):
+    ContactCadence.objects.all().delete()
+    ContactCadence.objects.create(name="Everybody", interval_days=30)
+    person = ContactFactory(customer=customer_a, name="Erika Mustermann")
+    touch(customer_a, "2026-04-01")
+    runs.recompute_all(TODAY)
+    assert CustomerKPI.objects.get(customer=customer_a).contact_overdue_days == 60
+    call = task(customer_a, contact=person, origin="cadence")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_a.post(
+            reverse("agenda:task_complete", args=[call.pk]),
+            {"outcome": "Rahmenvertrag besprochen", "rating": "positive", "satisfaction": "5"},
+        )
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert (call.status, call.outcome, call.completed_by) == (
+        "done", "Rahmenvertrag besprochen", rep_a,
+    )  # fmt: skip
+    logged = Interaction.objects.get(task=call)
+    assert (logged.channel, logged.direction, logged.rating, logged.satisfaction) == (
+        "phone", "outbound", "positive", 5,
+    )  # fmt: skip
+    assert (logged.contact, logged.user, logged.summary) == (
+        person, rep_a, "Rahmenvertrag besprochen",
+    )  # fmt: skip
+    kpi = CustomerKPI.objects.get(customer=customer_a)  # recomputed when the call committed
+    assert (kpi.contact_overdue_days, kpi.contact_due_on) == (0, dt.date(2026, 7, 30))
+    timeline = client_a.get(customer_a.get_absolute_url()).content.decode()
+    assert "Rahmenvertrag besprochen" in timeline
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_task_of_another_kind_logs_no_contact(client_a, customer_a):
+    chore = task(customer_a, kind="other", title="Prepare the offer")
+    client_a.post(reverse("agenda:task_complete", args=[chore.pk]), {"rating": "neutral"})
+    chore.refresh_from_db()
+    assert (chore.status, chore.interaction) == ("done", None)
+    assert not Interaction.objects.exists()
+
+
+def test_a_rep_cannot_touch_another_reps_tasks(client_a, customer_b):
+    theirs = task(customer_b)
+    response = client_a.post(reverse("agenda:task_complete", args=[theirs.pk]), {})
+    assert response.status_code == 404
+    assert client_a.get(reverse("agenda:task_edit", args=[theirs.pk])).status_code == 404
+
+
+class TestTaskFromAlert:
+    @pytest.fixture(autouse=True)
+    def frozen(self):
+        with time_machine.travel(NOW, tick=False):
+            yield
+
+    @pytest.fixture
+    def alert(self, customer_a):
+        ToleranceRule.objects.all().delete()
+        rule(name="No purchase for long", guidance="Offer a reorder and agree on a next step.")
+        with_kpis(customer_a, recency_days=400)
+        evaluate(1, now=NOW)
+        return Alert.objects.get()
+
+    def test_one_click_prefills_the_task_with_the_guidance(self, client_a, alert):
+        url = reverse("agenda:task_create", args=[alert.customer.number]) + f"?alert={alert.pk}"
+        form = client_a.get(url).context["form"]
+        assert (form["title"].value(), form["notes"].value(), form["due_on"].value()) == (
+            "No purchase for long", "Offer a reorder and agree on a next step.", TODAY,
+        )  # fmt: skip
+        client_a.post(url, {"kind": "call", "title": "No purchase for long", "due_on": "2026-06-30",
+                            "assignee": alert.customer.owner_id, "notes": "Offer a reorder."})  # fmt: skip
+        created = Task.objects.get()
+        assert (created.origin, created.alert, created.assignee) == (
+            "alert", alert, alert.customer.owner,
+        )  # fmt: skip
+        record = client_a.get(alert.customer.get_absolute_url()).content.decode()
+        assert f'Task: <a href="#task-{created.pk}">No purchase for long</a> · Open' in record
+
+    def test_completing_the_task_acknowledges_the_alert(self, client_a, rep_a, alert):
+        follow_up = task(alert.customer, origin="alert", alert=alert, title="Reorder call")
+        client_a.post(
+            reverse("agenda:task_complete", args=[follow_up.pk]),
+            {"outcome": "Reorder agreed", "rating": "positive", "acknowledge_alert": "on"},
+        )
+        alert.refresh_from_db()
+        assert alert.state == "acknowledged"
+        assert (alert.events.last().user, alert.events.last().note) == (rep_a, "Reorder agreed")
+        assert client_a.get(reverse("alerts:inbox")).context["page"].paginator.count == 0
+        my_day = client_a.get(reverse("agenda:my_day")).context
+        assert my_day["alerts"] == []
+
+
+@time_machine.travel(NOW, tick=False)
+def test_my_day_sorts_the_reps_tasks_and_shows_contacts_due(client_a, rep_a, rep_b, customer_a):
+    late = task(customer_a, due_on=dt.date(2026, 6, 25), title="Late")
+    today = task(customer_a, title="Today")
+    friday = task(customer_a, due_on=dt.date(2026, 7, 3), title="Friday")
+    task(customer_a, due_on=dt.date(2026, 7, 10), title="Next week")
+    task(CustomerFactory(owner=rep_b), assignee=rep_b, title="Not mine")
+    with_kpis(customer_a, contact_due_on=dt.date(2026, 7, 2), contact_overdue_days=0)
+    context = client_a.get(reverse("agenda:my_day")).context
+    assert (context["overdue"], context["due_today"], context["this_week"]) == (
+        [late], [today], [friday],
+    )  # fmt: skip
+    assert [customer for customer, _task in context["contacts_due"]] == [customer_a]
+    assert "overdue_by_rep" not in context
+
+
+@time_machine.travel(NOW, tick=False)
+def test_managers_see_overdue_tasks_per_rep_and_any_reps_day(
+    client_manager, rep_a, rep_b, customer_a, customer_b
+):
+    task(customer_a, due_on=dt.date(2026, 6, 1))
+    task(customer_a, due_on=dt.date(2026, 6, 2))
+    task(customer_b, due_on=dt.date(2026, 6, 3))
+    task(customer_b, due_on=dt.date(2026, 7, 3))  # not overdue
+    rows = client_manager.get(reverse("agenda:my_day")).context["overdue_by_rep"]
+    assert [(r["assignee__username"], r["overdue"]) for r in rows] == [("rep_a", 2), ("rep_b", 1)]
+    reps_day = client_manager.get(reverse("agenda:my_day") + f"?user={rep_b.pk}").context
+    assert (reps_day["person"], len(reps_day["overdue"])) == (rep_b, 1)
+
+
+def test_my_day_reads_in_german(client_a):
+    content = client_a.get(reverse("agenda:my_day"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Mein Tag" in content
+    assert "Heute fällig" in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_action_plan_shows_its_progress_on_the_record(client_a, rep_a, customer_a):
+    client_a.post(
+        reverse("agenda:plan_create", args=[customer_a.number]),
+        {"goal": "Rahmenvertrag 2027 sichern", "responsible": rep_a.pk, "review_on": "2026-09-30"},
+    )
+    plan = ActionPlan.objects.get()
+    task(customer_a, plan=plan, origin="plan", title="Bedarf klären", status="done")
+    task(customer_a, plan=plan, origin="plan", title="Angebot schicken")
+    task(customer_a, plan=plan, origin="plan", title="Verworfen", status="cancelled")
+    record = client_a.get(customer_a.get_absolute_url()).content.decode()
+    assert "Rahmenvertrag 2027 sichern" in record
+    assert "1 of 2 measures done" in record
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_calendar_feed_lists_the_users_open_tasks(client, rep_a, customer_a):
+    task(customer_a, title="Reorder call", due_on=dt.date(2026, 7, 2))
+    task(customer_a, title="Done already", status="done")
+    response = client.get(feed_url(rep_a))  # calendar apps cannot log in
+    body = response.content.decode()
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "SUMMARY:Reorder call · Alpha Maschinenbau GmbH" in body
+    assert "DTSTART;VALUE=DATE:20260702" in body
+    assert "Done already" not in body
+    assert client.get("/agenda/calendar/forged.ics").status_code == 404
