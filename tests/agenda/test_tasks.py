@@ -99,8 +99,9 @@ class TestTaskFromAlert:
         assert (form["title"].value(), form["notes"].value(), form["due_on"].value()) == (
             "No purchase for long", "Offer a reorder and agree on a next step.", TODAY,
         )  # fmt: skip
-        client_a.post(url, {"kind": "call", "title": "No purchase for long", "due_on": "2026-06-30",
-                            "assignee": alert.customer.owner_id, "notes": "Offer a reorder."})  # fmt: skip
+        fields = {"kind": "call", "title": "No purchase for long", "due_on": "2026-06-30",
+                  "assignee": alert.customer.owner_id, "notes": "Offer a reorder."}  # fmt: skip
+        client_a.post(url, fields)
         created = Task.objects.get()
         assert (created.origin, created.alert, created.assignee) == (
             "alert", alert, alert.customer.owner,
