@@ -29,6 +29,7 @@ demo: export EMAIL_BACKEND = file
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py seed_demo_agenda
 	$(PY) manage.py send_digest
 	@echo ""
 	@echo "Relationship Cockpit runs on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"

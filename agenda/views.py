@@ -21,6 +21,8 @@ from cockpit.roles import is_manager
 from customers.models import Customer
 from customers.views import visible_customer
 
+MY_DAY_OVERDUE_SHOWN = 50
+
 
 def _back(request: HttpRequest, fallback) -> HttpResponse:
     """To the page the form came from (``next``), else ``fallback``."""
@@ -48,11 +50,16 @@ def my_day(request: HttpRequest) -> HttpResponse:
         .open()
         .filter(assignee=person, due_on__lte=week_end)
         .select_related("customer", "customer__kpi", "contact", "alert")
+        # The most valuable customers first, so a long backlog starts where it matters.
+        .order_by("customer__kpi__value_class", "due_on", "id")
     )
+    overdue = tasks.filter(due_on__lt=today)
+    shown_overdue = list(overdue[:MY_DAY_OVERDUE_SHOWN])
+    due_soon = list(tasks.filter(due_on__gte=today))
     alerts = list(
         Alert.objects.visible_to(request.user)
         .filter(customer__owner=person, state=AlertState.OPEN)
-        .select_related("customer", "rule")
+        .select_related("customer", "customer__kpi", "rule")
         .order_by("opened_at")[:100]
     )
     alerts.sort(key=lambda a: (-LEVEL_RANK[a.level], a.opened_at))
@@ -63,15 +70,21 @@ def my_day(request: HttpRequest) -> HttpResponse:
         .order_by("kpi__contact_due_on", "name")[:100]
     )
     open_cadence_tasks = {
-        task.customer_id: task for task in tasks if task.origin == TaskOrigin.CADENCE
+        task.customer_id: task
+        for task in Task.objects.open().filter(
+            origin=TaskOrigin.CADENCE, customer__in=[c.pk for c in contacts_due]
+        )
     }
     context = {
         "person": person,
         "today": today,
         "week_end": week_end,
-        "overdue": [t for t in tasks if t.due_on < today],
-        "due_today": [t for t in tasks if t.due_on == today],
-        "this_week": [t for t in tasks if t.due_on > today],
+        "overdue": shown_overdue,
+        "overdue_count": (
+            len(shown_overdue) if len(shown_overdue) < MY_DAY_OVERDUE_SHOWN else overdue.count()
+        ),
+        "due_today": [t for t in due_soon if t.due_on == today],
+        "this_week": [t for t in due_soon if t.due_on > today],
         "alerts": alerts,
         "contacts_due": [(c, open_cadence_tasks.get(c.pk)) for c in contacts_due],
         "complete_form": CompleteTaskForm(),

@@ -150,6 +150,7 @@ def take_portfolio(taken_on: dt.date) -> int:
         )
         written += _insert_rules(cursor, params)
     # The breakdowns serve the latest day only; "all" cells stay as the history.
-    latest = PortfolioCell.objects.order_by("-taken_on").values_list("taken_on", flat=True)[0]
-    PortfolioCell.objects.exclude(dimension=Dimension.ALL).filter(taken_on__lt=latest).delete()
+    latest = PortfolioCell.objects.order_by("-taken_on").values_list("taken_on", flat=True).first()
+    if latest is not None:  # an empty book has no cells
+        PortfolioCell.objects.exclude(dimension=Dimension.ALL).filter(taken_on__lt=latest).delete()
     return written

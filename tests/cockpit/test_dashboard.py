@@ -248,3 +248,8 @@ def test_each_number_links_to_a_list_of_exactly_its_customers(book, client):
     row = next(row for row in cockpit.owners if row["owner_id"] == rep.pk)
     assert listed(row["urls"]["red"]) == row["red"]
     assert listed(row["urls"]["overdue"]) == row["overdue_contacts"]
+
+
+@pytest.mark.django_db
+def test_taking_the_portfolio_of_an_empty_book_writes_nothing():
+    assert take_portfolio(dt.date(2026, 6, 30)) == 0

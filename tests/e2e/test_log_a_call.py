@@ -16,6 +16,7 @@ def test_a_rep_logs_a_phone_call_and_sees_it_on_the_timeline(page):
     CustomerFactory(number="K-8", name="Fremd AG", owner=other)
 
     log_in(page, "rep1", PASSWORD)
+    page.goto("/customers/")
     assert page.locator("#customer-table").inner_text().count("K-") == 1
     page.click("text=Weber Logistik GmbH")
     page.select_option("#id_channel", "phone")

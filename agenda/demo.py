@@ -1,0 +1,78 @@
+"""The demo agenda: per rep an action plan for the biggest key account, follow-ups from
+red alerts and a few manual tasks, on top of what cadences and sequences plan."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from agenda.choices import PlanStatus, TaskKind, TaskOrigin, TaskStatus
+from agenda.models import ActionPlan, Task
+from agenda.planning import plan_agenda
+from agenda.services import task_from_alert
+from alerts.models import Alert
+from customers.demo import REP_USERNAMES
+from customers.models import Customer
+
+ALERT_TASKS_PER_REP = 3
+
+
+@transaction.atomic
+def seed_demo_agenda(today: dt.date) -> dict:
+    """Idempotent: a rep who has an action plan already is left alone."""
+    now = timezone.now()
+    counts = {"plans": 0, "tasks": 0}
+    for rep in get_user_model().objects.filter(username__in=REP_USERNAMES).order_by("username"):
+        if ActionPlan.objects.filter(responsible=rep).exists():
+            continue
+        key_account = (
+            Customer.objects.filter(owner=rep, kpi__value_class="A", contact_opt_out=False)
+            .order_by("-kpi__revenue_12m", "number")
+            .first()
+        )
+        if key_account is not None:
+            plan = ActionPlan.objects.create(
+                customer=key_account,
+                goal="Secure the 2027 framework contract",
+                responsible=rep,
+                review_on=today + dt.timedelta(days=45),
+                status=PlanStatus.ACTIVE,
+            )
+            measures = [
+                ("Clarify next year's demand with purchasing", TaskKind.CALL, -10, True),
+                ("Invite the managing director to our customer day", TaskKind.VISIT, 0, False),
+                ("Send the framework offer", TaskKind.EMAIL, 14, False),
+            ]
+            for title, kind, days, done in measures:
+                Task.objects.create(
+                    customer=key_account, assignee=rep, title=title, kind=kind,
+                    due_on=today + dt.timedelta(days=days), origin=TaskOrigin.PLAN, plan=plan,
+                    status=TaskStatus.DONE if done else TaskStatus.OPEN,
+                    completed_at=now if done else None, completed_by=rep if done else None,
+                    created_at=now,
+                )  # fmt: skip
+            counts["plans"] += 1
+            counts["tasks"] += len(measures)
+        red_alerts = (
+            Alert.objects.unresolved()
+            .filter(customer__owner=rep, level="red", tasks__isnull=True)
+            .select_related("rule", "customer__owner")
+            .order_by("-customer__kpi__revenue_12m", "id")[:ALERT_TASKS_PER_REP]
+        )
+        for alert in red_alerts:
+            follow_up = task_from_alert(alert, rep)
+            follow_up.created_at = now
+            follow_up.save()
+            counts["tasks"] += 1
+        prospect = Customer.objects.filter(owner=rep, kpi__lifecycle_phase="prospect").first()
+        if prospect is not None:
+            Task.objects.create(
+                customer=prospect, assignee=rep, title="Send the catalogue and price list",
+                kind=TaskKind.EMAIL, due_on=today, origin=TaskOrigin.MANUAL, created_at=now,
+            )  # fmt: skip
+            counts["tasks"] += 1
+    plan_agenda(today)
+    for origin in (TaskOrigin.CADENCE, TaskOrigin.SEQUENCE):
+        counts[f"{origin}_tasks"] = Task.objects.open().filter(origin=origin).count()
+    return counts
