@@ -4,6 +4,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,6 +19,23 @@ from customers.panels import record_panels
 from customers.timeline import customer_timeline
 
 CUSTOMERS_PER_PAGE = 50
+# Counting exactly the 100,000 class A customers of a million-customer book means joining
+# every customer row (about 200 ms); counting up to the cap stops early (about 45 ms).
+LIST_COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most LIST_COUNT_CAP + 1 rows; ``capped`` says the list is longer."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: LIST_COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > LIST_COUNT_CAP
+
+
 LIST_COLUMNS = [BY_NAME[name] for name in ("recency_days", "frequency_12m", "revenue_12m")]
 
 
@@ -77,7 +95,7 @@ def customer_export(request: HttpRequest, file_format: str) -> HttpResponse:
 
 def customer_list(request: HttpRequest) -> HttpResponse:
     filterset, customers = listed_customers(request)
-    paginator = Paginator(customers, CUSTOMERS_PER_PAGE)
+    paginator = CappedPaginator(customers, CUSTOMERS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -93,6 +111,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "extensions": list_extensions(),
         "drill_downs": drill_downs(filterset, request),
         "drill_down_names": DRILL_DOWN_FILTERS,
+        "count_cap": LIST_COUNT_CAP,
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "customer-table":
         return render(request, "customers/_customer_table.html", context)

@@ -57,3 +57,18 @@ def test_the_excel_export_follows_the_filters_and_never_shows_others_customers(c
 
 def test_an_unknown_export_format_is_a_404(client_a, listed):
     assert client_a.get(reverse("customers:export", args=["pdf"])).status_code == 404
+
+
+def test_a_list_longer_than_the_count_cap_says_so_instead_of_counting_all(
+    client_manager, monkeypatch
+):
+    monkeypatch.setattr("customers.views.LIST_COUNT_CAP", 2)
+    for _ in range(3):
+        CustomerFactory()
+    response = client_manager.get(reverse("customers:list"))
+    assert "More than 2 customers: narrow the filters or sort to find the rest." in (
+        response.content.decode()
+    )
+    assert len(response.context["page"]) == 3
+    monkeypatch.setattr("customers.views.LIST_COUNT_CAP", 3)
+    assert "3 customers" in client_manager.get(reverse("customers:list")).content.decode()
