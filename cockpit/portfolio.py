@@ -7,7 +7,6 @@ Taking the cube again for the same day replaces that day's cells: idempotent.
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import connection, transaction
 
 from alerts.choices import AlertState, Level
@@ -30,8 +29,7 @@ def _customers_sql() -> str:
             COALESCE(k.contracts_12m, 0) AS contracts_12m,
             COALESCE(k.revenue_12m, 0) AS revenue_12m,
             k.relationship_days, k.reaction_recency_days,
-            CASE WHEN NOT c.contact_opt_out AND (k.days_since_contact IS NULL
-                OR k.days_since_contact > %(overdue_after)s) THEN 1 ELSE 0 END AS overdue
+            CASE WHEN k.contact_overdue_days > 0 THEN 1 ELSE 0 END AS overdue
         FROM customers_customer c
         LEFT JOIN customers_customerkpi k ON k.customer_id = c.id
     """
@@ -119,7 +117,6 @@ def take_portfolio(taken_on: dt.date) -> int:
     ops = connection.ops
     params = {
         "taken_on": ops.adapt_datefield_value(taken_on),
-        "overdue_after": settings.COCKPIT_CONTACT_OVERDUE_DAYS,
         "from_month": ops.adapt_datefield_value(migration_month(taken_on)),
     }
     PortfolioCell.objects.filter(taken_on=taken_on).delete()

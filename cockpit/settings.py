@@ -214,7 +214,6 @@ CELERY_BEAT_SCHEDULE["alert-escalation-ladder"] = {
 # The KPI cockpit reads the portfolio cube (cockpit.portfolio), taken after every full KPI
 # run and alert evaluation, at most every COCKPIT_PORTFOLIO_REFRESH_SECONDS after
 # incremental ones, and daily by beat so the history has a point for every day.
-COCKPIT_CONTACT_OVERDUE_DAYS = env_int("COCKPIT_CONTACT_OVERDUE_DAYS", 90)
 COCKPIT_PORTFOLIO_REFRESH_SECONDS = env_int("COCKPIT_PORTFOLIO_REFRESH_SECONDS", 60)
 COCKPIT_PORTFOLIO_AT = env_str("COCKPIT_PORTFOLIO_AT", "05:30")
 _portfolio_hour, _portfolio_minute = (int(part) for part in COCKPIT_PORTFOLIO_AT.split(":"))

@@ -1,5 +1,4 @@
 import django_filters
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -125,11 +124,8 @@ class CustomerFilterSet(django_filters.FilterSet):
         return queryset.exclude(kpi__frequency_12m__gt=0)
 
     def filter_contact_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        """Not opted out and no contact for COCKPIT_CONTACT_OVERDUE_DAYS, or never."""
-        overdue = Q(contact_opt_out=False) & (
-            Q(kpi__days_since_contact__isnull=True)
-            | Q(kpi__days_since_contact__gt=settings.COCKPIT_CONTACT_OVERDUE_DAYS)
-        )
+        """Past the due date of the contact cadence (never for customers who opted out)."""
+        overdue = Q(kpi__contact_overdue_days__gt=0)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -108,7 +108,8 @@ class Command(BaseCommand):
         timed(f"UPDATE customers_customerkpi SET rfm_segment_id = {segment}, "
               f"reaction_recency_days = recency_days, "
               f"relationship_days = 400 + customer_id % 2000, "
-              f"days_since_contact = (customer_id * 17) % 240")  # fmt: skip
+              f"days_since_contact = (customer_id * 17) % 240, "
+              f"contact_overdue_days = GREATEST((customer_id * 17) % 240 - 90, 0)")  # fmt: skip
         month = migration_month(AS_OF)
         timed(f"""
             INSERT INTO customers_customerkpisnapshot (customer_id, month, reaction_recency_days,
