@@ -157,9 +157,7 @@ def task_create(request: HttpRequest, number: str) -> HttpResponse:
     form = TaskForm(request.POST or None, instance=task, user=request.user, customer=customer,
                     initial=initial)  # fmt: skip
     if form.is_valid():
-        task = form.save(commit=False)
-        task.created_at = timezone.now()
-        task.save()
+        task = form.save()
         messages.success(request, _("Task “%(task)s” added.") % {"task": task.display_title})
         return redirect(customer)
     context = {"form": form, "customer": customer, "heading": _("New task"), "task": task}
