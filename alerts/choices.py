@@ -32,6 +32,7 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated to red")
     DE_ESCALATED = "de_escalated", _("Back to yellow")
     RESOLVED = "resolved", _("Resolved: back in band")
+    RESOLVED_BY_HAND = "resolved_by_hand", _("Resolved by hand")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     SNOOZED = "snoozed", _("Snoozed")
     SNOOZE_ENDED = "snooze_ended", _("Snooze ended")

@@ -50,3 +50,23 @@ def snooze(alert: Alert, user, until: dt.date, reason: str) -> Alert:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the alert can wait.")})
     return _change(alert, AlertState.SNOOZED, until, EventKind.SNOOZED, user, reason.strip())
+
+
+@transaction.atomic
+def resolve(alert: Alert, user, note: str = "") -> Alert:
+    """Close the alert by hand (the cause is dealt with). If the KPI is still out of band
+    at the next evaluation, a new alert opens."""
+    from alerts.colours import refresh_alert_ranks
+
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.state == AlertState.RESOLVED:
+        raise ValidationError(_("This alert is resolved already."))
+    now = timezone.now()
+    alert.state = AlertState.RESOLVED
+    alert.resolved_at = now
+    alert.changed_at = now
+    alert.snoozed_until = None
+    alert.save(update_fields=["state", "resolved_at", "changed_at", "snoozed_until"])
+    _record(alert, EventKind.RESOLVED_BY_HAND, user, note)
+    refresh_alert_ranks([alert.customer_id])
+    return alert

@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "cockpit.apps.CockpitConfig",
     "customers.apps.CustomersConfig",
@@ -145,13 +148,46 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "cockpit.api_common.CursorPagination",
     "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "cockpit.api_common.error_body",
+    "DEFAULT_VERSIONING_CLASS": None,
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Relationship Cockpit API",
+    "DESCRIPTION": (
+        "Customers with their KPIs and alert colour, contacts, touchpoints, transactions "
+        "(single and in idempotent batches), alerts, tolerance rules and tasks. A sales rep "
+        "sees only their own customers: anything else answers 404. Authenticate with a "
+        "session or with `Authorization: Token <key>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "TaskKindEnum": "agenda.choices.TaskKind",
+        "TransactionKindEnum": "customers.choices.TransactionKind",
+        "InteractionKindEnum": "customers.choices.InteractionKind",
+        "CustomerKindEnum": "customers.choices.CustomerKind",
+        "ContactDirectionEnum": "customers.choices.Direction",
+        "RuleDirectionEnum": "alerts.choices.Direction",
+        "AlertLevelEnum": "alerts.choices.Level",
+    },
+}
+# Batches of transactions or interactions per request.
+API_BATCH_MAX_ITEMS = env_int("API_BATCH_MAX_ITEMS", 10_000)
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)

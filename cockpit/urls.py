@@ -3,8 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from cockpit import views
+from cockpit import api, views
+
+api_v1 = [
+    *api.router.urls,
+    path("cockpit/summary/", api.cockpit_summary, name="cockpit-summary"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,4 +23,7 @@ urlpatterns = [
     path("alerts/", include("alerts.urls")),
     path("agenda/", include("agenda.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

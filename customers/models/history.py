@@ -68,6 +68,15 @@ class Interaction(models.Model):
         help_text=_("1 = very unhappy, 5 = delighted."),
     )
     summary = models.TextField(_("summary"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=32, default="manual", help_text=_("The system it came from.")
+    )
+    external_ref = models.CharField(
+        _("external reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("Unique per source: sending it again changes nothing."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = InteractionQuerySet.as_manager()
@@ -94,6 +103,12 @@ class Interaction(models.Model):
             models.Index(fields=["contact"], name="interaction_contact_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_ref"],
+                condition=~Q(external_ref=""),
+                name="interaction_unique_external_ref",
+                violation_error_message=_("An interaction with this reference already exists."),
+            ),
             models.CheckConstraint(
                 condition=Q(satisfaction__isnull=True)
                 | Q(satisfaction__gte=1, satisfaction__lte=5),
