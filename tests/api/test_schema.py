@@ -6,6 +6,8 @@ import json
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.validation import validate_schema
@@ -45,10 +47,16 @@ def test_the_docs_page_uses_local_assets(client_manager):
 
 @pytest.fixture
 def book(manager):
+    """A token and a little data; requests go straight to the WSGI handler, which would
+    close the test's database connection after each one (Django's test client keeps it)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     customer = CustomerFactory(number="K-1001", owner=manager)
     ContactFactory(customer=customer)
     TransactionFactory(customer=customer)
-    return Token.objects.get_or_create(user=manager)[0].key
+    yield Token.objects.get_or_create(user=manager)[0].key
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
