@@ -43,7 +43,9 @@ def independent_rfm(path: Path) -> pd.DataFrame:
 def test_rfm_of_every_cdnow_customer_equals_pandas(cdnow_master):
     out = io.StringIO()
     call_command("import_transactions", cdnow_master, format="cdnow", no_recompute=True, stdout=out)
-    assert "69659 rows read, 69659 transactions and 23570 customers created" in out.getvalue()
+    assert "69659 rows read, 69659 created, 0 updated, 0 unchanged, 23570 customers created" in (
+        out.getvalue()
+    )
     call_command("recompute_kpis", as_of=AS_OF, stdout=out)
 
     expected = independent_rfm(cdnow_master)
@@ -73,7 +75,7 @@ def test_importing_the_same_file_again_adds_nothing(cdnow_master, tmp_path):
     out = io.StringIO()
     call_command("import_transactions", sample, format="cdnow", stdout=out)
     assert (Customer.objects.count(), Transaction.objects.count()) == counts == (77, 300)
-    assert "0 transactions and 0 customers created" in out.getvalue()
+    assert "0 created, 0 updated, 300 unchanged, 0 customers created" in out.getvalue()
 
 
 def test_the_sample_file_maps_to_the_master_customers(cdnow_master):

@@ -32,7 +32,7 @@ def test_a_csv_import_creates_customers_and_transactions(tmp_path):
     )
     out = io.StringIO()
     call_command("import_transactions", path, format="csv", stdout=out)
-    assert "3 rows read, 3 transactions and 1 customers created" in out.getvalue()
+    assert "3 rows read, 3 created, 0 updated, 0 unchanged, 1 customers created" in out.getvalue()
     assert Customer.objects.get(number="K-2").name == "Neu AG"
     invoice = Transaction.objects.get(external_ref="RE-1")
     assert (invoice.amount, invoice.source, str(invoice.paid_on)) == (

@@ -1,0 +1,34 @@
+"""File imports of customers, transactions and touchpoints (CSV or Excel): read, check
+every row and field, then write all or nothing. See layouts.py for the column layouts."""
+
+import time
+from collections.abc import Callable
+
+from customers.imports.checks import ImportFailed, Problem, check, read_table
+from customers.imports.layouts import LAYOUTS, Layout
+from customers.imports.writing import ImportResult, write
+
+__all__ = ["LAYOUTS", "ImportFailed", "ImportResult", "Layout", "Problem", "run_import"]
+
+
+def run_import(
+    kind: str,
+    content: bytes,
+    filename: str,
+    *,
+    dry_run: bool = False,
+    recompute: bool = True,
+    progress: Callable[[int, str], None] = lambda percent, step: None,
+) -> ImportResult:
+    """Check and write a file of ``kind`` (customers, transactions, interactions). Raises
+    ImportFailed naming every bad line and field; then nothing is written."""
+    layout = LAYOUTS[kind]
+    started = time.perf_counter()
+    progress(5, "reading")
+    frame = read_table(content, filename)
+    progress(25, "checking")
+    frame = check(frame, layout)
+    progress(45, "writing")
+    result = write(layout, frame, dry_run=dry_run, recompute=recompute, progress=progress)
+    progress(100, f"done in {time.perf_counter() - started:.1f} s")
+    return result

@@ -1,0 +1,204 @@
+"""Reading an uploaded file and checking every row and field, vectorised with pandas.
+
+Every problem names its line (the header is line 1) and field; nothing is written while
+any problem remains.
+"""
+
+import io
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+from django.conf import settings
+
+from customers.imports.layouts import Column, Layout
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+TRUE = {"yes", "y", "true", "1", "ja", "x"}
+FALSE = {"no", "n", "false", "0", "nein", ""}
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None
+    field: str | None
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line is not None else "file"
+        return (
+            f"{where}, field {self.field}: {self.message}"
+            if self.field
+            else (f"{where}: {self.message}")
+        )
+
+
+class ImportFailed(Exception):
+    MAX_SHOWN = 20
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        shown = "\n".join(str(p) for p in problems[: self.MAX_SHOWN])
+        more = len(problems) - self.MAX_SHOWN
+        tail = f"\n... and {more} more" if more > 0 else ""
+        super().__init__(f"Nothing was imported. {len(problems)} problem(s):\n{shown}{tail}")
+
+    @property
+    def errors(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+def read_table(content: bytes, filename: str) -> pd.DataFrame:
+    """The file as a frame of stripped strings, one column per header."""
+    if not content.strip():
+        raise ImportFailed([Problem(None, None, "", "The file is empty.")])
+    if filename.lower().endswith(EXCEL_SUFFIXES):
+        try:
+            frame = pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False)
+        except Exception as exc:  # openpyxl raises several kinds for a broken workbook
+            raise ImportFailed([Problem(None, None, "", f"Not an Excel workbook: {exc}")]) from None
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = content[: exc.start].count(b"\n") + 1
+            raise ImportFailed(
+                [
+                    Problem(
+                        line,
+                        None,
+                        "",
+                        "The file is not UTF-8 text: save it as “CSV UTF-8” and upload it again.",
+                    )
+                ]
+            ) from None
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
+            )
+        except pd.errors.ParserError as exc:
+            raise ImportFailed(
+                [Problem(None, None, "", f"Not a readable CSV file: {exc}")]
+            ) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.empty:
+        raise ImportFailed([Problem(None, None, "", "The file has a header but no rows.")])
+    return frame.apply(lambda column: column.str.strip())
+
+
+def _problems(frame: pd.DataFrame, mask: pd.Series, column: str, message) -> list[Problem]:
+    bad = frame.loc[mask, column]
+    return [
+        Problem(int(index) + 2, column, value, message(value) if callable(message) else message)
+        for index, value in bad.items()
+    ]
+
+
+def _check_column(frame: pd.DataFrame, column: Column) -> list[Problem]:
+    values = frame[column.name]
+    empty = values == ""
+    problems = []
+    if column.required:
+        problems += _problems(frame, empty, column.name, "missing")
+    present = ~empty
+    if column.max_length:
+        too_long = present & (values.str.len() > column.max_length)
+        problems += _problems(
+            frame, too_long, column.name, f"longer than {column.max_length} characters"
+        )
+    if column.pattern:
+        wrong = present & ~values.str.fullmatch(column.pattern)
+        problems += _problems(
+            frame,
+            wrong,
+            column.name,
+            lambda v: f"{v!r}: use letters, digits, dots, dashes and underscores only",
+        )
+    if column.type == "choice":
+        wrong = present & ~values.isin(column.choices)
+        allowed = ", ".join(sorted(column.choices))
+        problems += _problems(frame, wrong, column.name, lambda v: f"{v!r} is not one of {allowed}")
+    elif column.type == "date":
+        normalised = values.str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
+        frame[column.name] = normalised
+        parsed = pd.to_datetime(normalised.where(present), format="%Y-%m-%d", errors="coerce")
+        wrong = present & (parsed.isna() | ~normalised.str.match(DATE))
+        problems += _problems(
+            frame, wrong, column.name, lambda v: f"{v!r} is not a date (YYYY-MM-DD)"
+        )
+    elif column.type == "amount":
+        wrong = present & ~values.str.fullmatch(r"\d{1,12}(\.\d{1,2})?")
+        problems += _problems(
+            frame,
+            wrong,
+            column.name,
+            lambda v: f"{v!r} is not a positive amount with at most two decimals",
+        )
+    elif column.type == "int":
+        wrong = present & ~values.str.fullmatch(r"[1-5]")
+        problems += _problems(frame, wrong, column.name, lambda v: f"{v!r} is not 1 to 5")
+    elif column.type == "bool":
+        wrong = ~values.str.lower().isin(TRUE | FALSE)
+        problems += _problems(frame, wrong, column.name, lambda v: f"{v!r} is not yes or no")
+    elif column.type == "datetime":
+        problems += _check_datetime(frame, column.name, present)
+    return problems
+
+
+def _check_datetime(frame: pd.DataFrame, name: str, present: pd.Series) -> list[Problem]:
+    """Local times (no offset) are in TIME_ZONE; kept as UTC ISO strings plus the local
+    business day in ``<name>_day``."""
+    values = frame[name]
+    aware = values.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$", regex=True)
+    local = pd.to_datetime(values.where(present & ~aware), format="ISO8601", errors="coerce")
+    local = local.dt.tz_localize(settings.TIME_ZONE, ambiguous="NaT", nonexistent="NaT")
+    offset = pd.to_datetime(
+        values.where(present & aware), format="ISO8601", errors="coerce", utc=True
+    )
+    moments = local.dt.tz_convert("UTC").fillna(offset)
+    wrong = present & moments.isna()
+    frame[name] = moments.dt.strftime("%Y-%m-%dT%H:%M:%S+00:00").fillna("")
+    frame[f"{name}_day"] = (
+        moments.dt.tz_convert(settings.TIME_ZONE).dt.strftime("%Y-%m-%d").fillna("")
+    )
+    return _problems(
+        frame.assign(**{name: values}),
+        wrong,
+        name,
+        lambda v: f"{v!r} is not a date and time (YYYY-MM-DD HH:MM)",
+    )
+
+
+def check(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
+    """The frame with every layout column, normalised; ImportFailed lists every problem."""
+    missing = [name for name in layout.required if name not in frame.columns]
+    if missing:
+        raise ImportFailed([Problem(1, None, "", f"missing column(s) {', '.join(missing)}")])
+    frame = frame.reset_index(drop=True)
+    for column in layout.columns:
+        if column.name not in frame.columns:
+            frame[column.name] = ""
+    problems: list[Problem] = []
+    for column in layout.columns:
+        problems += _check_column(frame, column)
+    if "currency" in frame.columns:
+        frame["currency"] = frame["currency"].replace("", "EUR").str.upper()
+        wrong = ~frame["currency"].str.fullmatch(r"[A-Z]{3}")
+        problems += _problems(frame, wrong, "currency", lambda v: f"{v!r} is not an ISO code")
+    if "source" in frame.columns:
+        frame["source"] = frame["source"].replace("", "csv")
+    if not problems:
+        key = list(layout.key)
+        repeated = frame.duplicated(key, keep="first")
+        problems += _problems(
+            frame, repeated, key[-1], lambda v: f"{v!r} appears twice in the file"
+        )
+    if problems:
+        raise ImportFailed(sorted(problems, key=lambda p: (p.line or 0, p.field or "")))
+    return frame[[*(c.name for c in layout.columns), *_extra(frame)]]
+
+
+def _extra(frame: pd.DataFrame) -> list[str]:
+    return [name for name in frame.columns if name.endswith("_day")]

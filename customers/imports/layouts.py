@@ -1,0 +1,131 @@
+"""The documented column layouts of the file imports (CSV or Excel, header row, column
+order free). The template download and the docs are generated from these."""
+
+from dataclasses import dataclass
+
+from customers.choices import (
+    Channel,
+    CustomerKind,
+    Direction,
+    Industry,
+    InteractionKind,
+    Rating,
+    TransactionKind,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    type: str  # text, date, datetime, amount, choice, bool, int
+    help: str
+    example: str
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+    pattern: str | None = None  # a regular expression every value must match
+
+
+@dataclass(frozen=True)
+class Layout:
+    kind: str
+    label: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # unique per row: a row with a known key changes nothing
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+CUSTOMER_NUMBER = Column(
+    "customer_number", True, "text", "The customer's number.", "K-1001", max_length=32
+)
+SOURCE = Column(
+    "source", False, "text", "The system the row comes from (default: csv).", "erp", max_length=32
+)
+EXTERNAL_REF = Column(
+    "external_ref", True, "text", "Unique per source.", "INV-2026-1001", max_length=100
+)
+
+TRANSACTIONS = Layout(
+    "transactions",
+    "Transactions",
+    (
+        CUSTOMER_NUMBER,
+        Column(
+            "customer_name",
+            False,
+            "text",
+            "Name of a customer the import creates.",
+            "Weber Logistik GmbH",
+            max_length=200,
+        ),
+        Column("kind", True, "choice", "What it is.", "invoice", tuple(TransactionKind.values)),
+        Column("occurred_on", True, "date", "YYYY-MM-DD.", "2026-11-20"),
+        Column(
+            "amount", True, "amount", "Positive, at most two decimals, dot as separator.", "1250.50"
+        ),
+        Column("currency", False, "text", "ISO code, default EUR.", "EUR"),
+        SOURCE,
+        EXTERNAL_REF,
+        Column("due_on", False, "date", "YYYY-MM-DD.", "2026-12-20"),
+        Column("paid_on", False, "date", "YYYY-MM-DD.", ""),
+    ),
+    key=("source", "external_ref"),
+)
+
+INTERACTIONS = Layout(
+    "interactions",
+    "Touchpoints",
+    (
+        CUSTOMER_NUMBER,
+        Column(
+            "occurred_at",
+            True,
+            "datetime",
+            "YYYY-MM-DD HH:MM (local time) or ISO 8601 with offset.",
+            "2026-11-20 09:15",
+        ),
+        Column("channel", True, "choice", "How.", "phone", tuple(Channel.values)),
+        Column("direction", True, "choice", "Who started it.", "inbound", tuple(Direction.values)),
+        Column(
+            "kind", False, "choice", "Default contact.", "contact", tuple(InteractionKind.values)
+        ),
+        Column("rating", False, "choice", "Default neutral.", "positive", tuple(Rating.values)),
+        Column("satisfaction", False, "int", "1 to 5.", "4"),
+        Column("summary", False, "text", "What was said.", "Asked for the 2027 price list"),
+        SOURCE,
+        EXTERNAL_REF,
+    ),
+    key=("source", "external_ref"),
+)
+
+CUSTOMERS = Layout(
+    "customers",
+    "Customers",
+    (
+        Column(
+            "number",
+            True,
+            "text",
+            "Letters, digits, dots, dashes, underscores.",
+            "K-1001",
+            max_length=32,
+            pattern=r"[A-Za-z0-9][A-Za-z0-9._-]*",
+        ),
+        Column("name", True, "text", "Company or person.", "Weber Logistik GmbH", max_length=200),
+        Column("kind", False, "choice", "Default company.", "company", tuple(CustomerKind.values)),
+        Column("industry", False, "choice", "", "logistics", tuple(Industry.values)),
+        Column("owner", False, "text", "The responsible rep's username.", "rep1"),
+        Column("customer_since", False, "date", "YYYY-MM-DD.", "2019-04-01"),
+        Column("contact_opt_out", False, "bool", "yes / no (default no).", "no"),
+        Column("notes", False, "text", "", ""),
+    ),
+    key=("number",),
+)
+
+LAYOUTS = {layout.kind: layout for layout in (CUSTOMERS, TRANSACTIONS, INTERACTIONS)}

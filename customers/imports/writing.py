@@ -1,0 +1,299 @@
+"""Writing checked rows: loaded into a temporary staging table (COPY on PostgreSQL), then
+one INSERT ... SELECT per target table, in one transaction. Rows whose key is known
+already change nothing, so importing the same file twice writes nothing the second time.
+A dry run is the same import, rolled back: its counts are exact.
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.db import connection, transaction
+from django.utils import timezone
+
+from customers.imports.checks import ImportFailed, Problem
+from customers.imports.layouts import CUSTOMERS, INTERACTIONS, TRANSACTIONS, Layout
+from customers.kpis.sql import distinct
+
+STAGING = "import_rows"
+Progress = Callable[[int, str], None]
+
+
+@dataclass
+class ImportResult:
+    rows: int
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    customers_created: int = 0
+    customer_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "customer_ids"}
+
+
+# staging column -> SQL type (PostgreSQL; SQLite takes them as affinities)
+STAGING_TYPES = {
+    TRANSACTIONS.kind: {
+        "line": "integer",
+        "customer_number": "text",
+        "customer_name": "text",
+        "kind": "text",
+        "occurred_on": "date",
+        "amount": "numeric",
+        "currency": "text",
+        "source": "text",
+        "external_ref": "text",
+        "due_on": "date",
+        "paid_on": "date",
+    },
+    INTERACTIONS.kind: {
+        "line": "integer",
+        "customer_number": "text",
+        "occurred_at": "timestamptz",
+        "occurred_at_day": "date",
+        "channel": "text",
+        "direction": "text",
+        "kind": "text",
+        "rating": "text",
+        "satisfaction": "integer",
+        "summary": "text",
+        "source": "text",
+        "external_ref": "text",
+    },
+    CUSTOMERS.kind: {
+        "line": "integer",
+        "number": "text",
+        "name": "text",
+        "kind": "text",
+        "industry": "text",
+        "owner": "text",
+        "customer_since": "date",
+        "contact_opt_out": "boolean",
+        "notes": "text",
+    },
+}
+
+
+def _stage(frame: pd.DataFrame, types: dict[str, str]) -> None:
+    columns = list(types)
+    staged = frame.assign(line=frame.index + 2)[columns]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+        definition = ", ".join(f"{name} {sql_type}" for name, sql_type in types.items())
+        cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} ({definition})")
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            staged.to_csv(buffer, index=False, header=False)
+            buffer.seek(0)
+            cursor.cursor.copy_expert(
+                f"COPY {STAGING} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer
+            )
+        else:
+            for name, sql_type in types.items():
+                if sql_type == "timestamptz":  # SQLite keeps naive UTC, as Django does
+                    staged = staged.assign(**{name: staged[name].str.removesuffix("+00:00")})
+            rows = staged.replace({"": None}).itertuples(index=False, name=None)
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {STAGING} VALUES ({marks})", list(rows))
+
+
+def _execute(sql: str, params: dict | None = None) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or {})
+        return cursor.rowcount
+
+
+def _fetch(sql: str, params: dict | None = None) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or {})
+        return cursor.fetchall()
+
+
+def _now() -> dict:
+    return {"now": connection.ops.adapt_datetimefield_value(timezone.now())}
+
+
+def _unknown_customers() -> None:
+    missing = _fetch(f"""
+        SELECT r.line, r.customer_number FROM {STAGING} r
+        WHERE NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.number = r.customer_number)
+        ORDER BY r.line LIMIT 1000
+    """)
+    if missing:
+        raise ImportFailed(
+            [
+                Problem(line, "customer_number", number, f"no customer {number!r}")
+                for line, number in missing
+            ]
+        )
+
+
+def _touched(table: str, params: dict) -> list[int]:
+    rows = _fetch(f"SELECT DISTINCT customer_id FROM {table} WHERE created_at = %(now)s", params)
+    return sorted(row[0] for row in rows)
+
+
+def write_transactions(
+    frame: pd.DataFrame,
+    progress: Progress,
+    new_customer_kind: str = "company",
+    new_customer_industry: str = "",
+) -> ImportResult:
+    """Unknown customer numbers create customers (named by customer_name)."""
+    _stage(frame, STAGING_TYPES[TRANSACTIONS.kind])
+    progress(60, "staged")
+    params = _now() | {"kind": new_customer_kind, "industry": new_customer_industry}
+    customers_created = _execute(
+        f"""
+        INSERT INTO customers_customer (number, name, kind, industry, contact_opt_out, notes,
+            created_at, updated_at)
+        SELECT r.customer_number, COALESCE(MIN(r.customer_name), r.customer_number),
+            %(kind)s, %(industry)s, false, '', %(now)s, %(now)s
+        FROM {STAGING} r
+        WHERE NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.number = r.customer_number)
+        GROUP BY r.customer_number
+        ON CONFLICT DO NOTHING
+    """,
+        params,
+    )
+    progress(70, "customers")
+    created = _execute(
+        f"""
+        INSERT INTO customers_transaction (customer_id, kind, occurred_on, amount, currency,
+            source, external_ref, due_on, paid_on, created_at)
+        SELECT c.id, r.kind, r.occurred_on, r.amount, r.currency, r.source, r.external_ref,
+            r.due_on, r.paid_on, %(now)s
+        FROM {STAGING} r JOIN customers_customer c ON c.number = r.customer_number
+        WHERE NOT EXISTS (SELECT 1 FROM customers_transaction t
+                          WHERE t.source = r.source AND t.external_ref = r.external_ref)
+        ON CONFLICT DO NOTHING
+    """,
+        params,
+    )
+    return ImportResult(
+        rows=len(frame),
+        created=created,
+        unchanged=len(frame) - created,
+        customers_created=customers_created,
+        customer_ids=_touched("customers_transaction", params),
+    )
+
+
+def write_interactions(frame: pd.DataFrame, progress: Progress) -> ImportResult:
+    """Touchpoints need known customers."""
+    _stage(frame, STAGING_TYPES[INTERACTIONS.kind])
+    progress(60, "staged")
+    _unknown_customers()
+    params = _now()
+    created = _execute(
+        f"""
+        INSERT INTO customers_interaction (customer_id, channel, direction, kind, occurred_at,
+            occurred_on, rating, satisfaction, summary, source, external_ref, created_at)
+        SELECT c.id, r.channel, r.direction, COALESCE(r.kind, 'contact'), r.occurred_at,
+            r.occurred_at_day, COALESCE(r.rating, 'neutral'), r.satisfaction,
+            COALESCE(r.summary, ''), r.source, r.external_ref, %(now)s
+        FROM {STAGING} r JOIN customers_customer c ON c.number = r.customer_number
+        WHERE NOT EXISTS (SELECT 1 FROM customers_interaction i
+                          WHERE i.source = r.source AND i.external_ref = r.external_ref)
+        ON CONFLICT DO NOTHING
+    """,
+        params,
+    )
+    return ImportResult(
+        rows=len(frame),
+        created=created,
+        unchanged=len(frame) - created,
+        customer_ids=_touched("customers_interaction", params),
+    )
+
+
+def write_customers(frame: pd.DataFrame, progress: Progress) -> ImportResult:
+    """New numbers are created, known ones updated where a value differs."""
+    frame = frame.assign(
+        contact_opt_out=frame["contact_opt_out"]
+        .str.lower()
+        .isin({"yes", "y", "true", "1", "ja", "x"}),
+    )
+    _stage(frame, STAGING_TYPES[CUSTOMERS.kind])
+    progress(60, "staged")
+    unknown_owners = _fetch(f"""
+        SELECT r.line, r.owner FROM {STAGING} r
+        WHERE r.owner IS NOT NULL AND r.owner <> ''
+          AND NOT EXISTS (SELECT 1 FROM auth_user u WHERE u.username = r.owner)
+        ORDER BY r.line LIMIT 1000
+    """)
+    if unknown_owners:
+        raise ImportFailed(
+            [Problem(line, "owner", owner, f"no user {owner!r}") for line, owner in unknown_owners]
+        )
+    params = _now()
+    values = """COALESCE(r.kind, 'company') AS kind, COALESCE(r.industry, '') AS industry,
+        u.id AS owner_id, r.customer_since, r.contact_opt_out, COALESCE(r.notes, '') AS notes"""
+    source = f"""FROM {STAGING} r LEFT JOIN auth_user u ON u.username = r.owner"""
+    created = _execute(
+        f"""
+        INSERT INTO customers_customer (number, name, kind, industry, owner_id, customer_since,
+            contact_opt_out, notes, created_at, updated_at)
+        SELECT r.number, r.name, {values}, %(now)s, %(now)s {source}
+        WHERE NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.number = r.number)
+    """,
+        params,
+    )
+    columns = ["name", "kind", "industry", "owner_id", "customer_since", "contact_opt_out", "notes"]
+    changed = " OR ".join(distinct(f"customers_customer.{c}", f"n.{c}") for c in columns)
+    updated = _execute(
+        f"""
+        UPDATE customers_customer SET {", ".join(f"{c} = n.{c}" for c in columns)},
+            updated_at = %(now)s
+        FROM (SELECT r.number, r.name, {values} {source}) n
+        WHERE customers_customer.number = n.number AND customers_customer.created_at <> %(now)s
+          AND ({changed})
+    """,
+        params,
+    )
+    ids = [
+        row[0]
+        for row in _fetch("SELECT id FROM customers_customer WHERE updated_at = %(now)s", params)
+    ]
+    return ImportResult(
+        rows=len(frame),
+        created=created,
+        updated=updated,
+        unchanged=len(frame) - created - updated,
+        customer_ids=sorted(ids),
+    )
+
+
+WRITERS: dict[str, Callable[[pd.DataFrame, Progress], ImportResult]] = {
+    TRANSACTIONS.kind: write_transactions,
+    INTERACTIONS.kind: write_interactions,
+    CUSTOMERS.kind: write_customers,
+}
+
+
+def write(
+    layout: Layout,
+    frame: pd.DataFrame,
+    *,
+    dry_run: bool,
+    progress: Progress,
+    recompute: bool = True,
+    **options,
+) -> ImportResult:
+    """All or nothing; a dry run rolls back after counting. The KPIs of the customers that
+    got new rows are recomputed once the import has committed, unless told otherwise."""
+    with transaction.atomic():
+        result = WRITERS[layout.kind](frame, progress, **options)
+        if dry_run:
+            transaction.set_rollback(True)
+        elif recompute:
+            from customers.tasks import recompute_customer_kpis
+
+            ids = result.customer_ids
+            if ids:
+                transaction.on_commit(lambda: recompute_customer_kpis.delay(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    return result
