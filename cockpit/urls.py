@@ -20,6 +20,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("customers/", include("customers.urls")),
+    path("imports/", include("customers.import_urls")),
     path("alerts/", include("alerts.urls")),
     path("agenda/", include("agenda.urls")),
     path("admin/", admin.site.urls),

@@ -55,3 +55,17 @@ def fail_kpi_run(request, exc, traceback, run_id: int) -> None:
 @shared_task(acks_late=True, autoretry_for=(OSError,), max_retries=3, retry_backoff=True)
 def recompute_customer_kpis(customer_ids: list[int], as_of: str | None = None) -> int:
     return runs.recompute_customers(customer_ids, _as_of(as_of)).pk
+
+
+@shared_task(acks_late=True)
+def check_import_job(job_id: int) -> None:
+    from customers.imports.jobs import check_job
+
+    check_job(job_id)
+
+
+@shared_task(acks_late=True)
+def run_import_job(job_id: int) -> None:
+    from customers.imports.jobs import import_job
+
+    import_job(job_id)

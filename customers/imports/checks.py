@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from customers.imports.layouts import Column, Layout
 
@@ -53,12 +54,14 @@ class ImportFailed(Exception):
 def read_table(content: bytes, filename: str) -> pd.DataFrame:
     """The file as a frame of stripped strings, one column per header."""
     if not content.strip():
-        raise ImportFailed([Problem(None, None, "", "The file is empty.")])
+        raise ImportFailed([Problem(None, None, "", _("The file is empty."))])
     if filename.lower().endswith(EXCEL_SUFFIXES):
         try:
             frame = pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False)
         except Exception as exc:  # openpyxl raises several kinds for a broken workbook
-            raise ImportFailed([Problem(None, None, "", f"Not an Excel workbook: {exc}")]) from None
+            raise ImportFailed(
+                [Problem(None, None, "", _("Not an Excel workbook: %(error)s") % {"error": exc})]
+            ) from None
     else:
         try:
             text = content.decode("utf-8-sig")
@@ -70,7 +73,10 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
                         line,
                         None,
                         "",
-                        "The file is not UTF-8 text: save it as “CSV UTF-8” and upload it again.",
+                        _(
+                            "The file is not UTF-8 text: save it as “CSV UTF-8” and upload "
+                            "it again."
+                        ),
                     )
                 ]
             ) from None
@@ -80,11 +86,11 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
             )
         except pd.errors.ParserError as exc:
             raise ImportFailed(
-                [Problem(None, None, "", f"Not a readable CSV file: {exc}")]
+                [Problem(None, None, "", _("Not a readable CSV file: %(error)s") % {"error": exc})]
             ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
-        raise ImportFailed([Problem(None, None, "", "The file has a header but no rows.")])
+        raise ImportFailed([Problem(None, None, "", _("The file has a header but no rows."))])
     return frame.apply(lambda column: column.str.strip())
 
 
@@ -101,12 +107,15 @@ def _check_column(frame: pd.DataFrame, column: Column) -> list[Problem]:
     empty = values == ""
     problems = []
     if column.required:
-        problems += _problems(frame, empty, column.name, "missing")
+        problems += _problems(frame, empty, column.name, _("missing"))
     present = ~empty
     if column.max_length:
         too_long = present & (values.str.len() > column.max_length)
         problems += _problems(
-            frame, too_long, column.name, f"longer than {column.max_length} characters"
+            frame,
+            too_long,
+            column.name,
+            _("longer than %(n)s characters") % {"n": column.max_length},
         )
     if column.pattern:
         wrong = present & ~values.str.fullmatch(column.pattern)
@@ -114,19 +123,24 @@ def _check_column(frame: pd.DataFrame, column: Column) -> list[Problem]:
             frame,
             wrong,
             column.name,
-            lambda v: f"{v!r}: use letters, digits, dots, dashes and underscores only",
+            lambda v: _("%(v)r: use letters, digits, dots, dashes and underscores only") % {"v": v},
         )
     if column.type == "choice":
         wrong = present & ~values.isin(column.choices)
         allowed = ", ".join(sorted(column.choices))
-        problems += _problems(frame, wrong, column.name, lambda v: f"{v!r} is not one of {allowed}")
+        problems += _problems(
+            frame,
+            wrong,
+            column.name,
+            lambda v: _("%(v)r is not one of %(allowed)s") % {"v": v, "allowed": allowed},
+        )
     elif column.type == "date":
         normalised = values.str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1", regex=True)
         frame[column.name] = normalised
         parsed = pd.to_datetime(normalised.where(present), format="%Y-%m-%d", errors="coerce")
         wrong = present & (parsed.isna() | ~normalised.str.match(DATE))
         problems += _problems(
-            frame, wrong, column.name, lambda v: f"{v!r} is not a date (YYYY-MM-DD)"
+            frame, wrong, column.name, lambda v: _("%(v)r is not a date (YYYY-MM-DD)") % {"v": v}
         )
     elif column.type == "amount":
         wrong = present & ~values.str.fullmatch(r"\d{1,12}(\.\d{1,2})?")
@@ -134,14 +148,18 @@ def _check_column(frame: pd.DataFrame, column: Column) -> list[Problem]:
             frame,
             wrong,
             column.name,
-            lambda v: f"{v!r} is not a positive amount with at most two decimals",
+            lambda v: _("%(v)r is not a positive amount with at most two decimals") % {"v": v},
         )
     elif column.type == "int":
         wrong = present & ~values.str.fullmatch(r"[1-5]")
-        problems += _problems(frame, wrong, column.name, lambda v: f"{v!r} is not 1 to 5")
+        problems += _problems(
+            frame, wrong, column.name, lambda v: _("%(v)r is not 1 to 5") % {"v": v}
+        )
     elif column.type == "bool":
         wrong = ~values.str.lower().isin(TRUE | FALSE)
-        problems += _problems(frame, wrong, column.name, lambda v: f"{v!r} is not yes or no")
+        problems += _problems(
+            frame, wrong, column.name, lambda v: _("%(v)r is not yes or no") % {"v": v}
+        )
     elif column.type == "datetime":
         problems += _check_datetime(frame, column.name, present)
     return problems
@@ -167,7 +185,7 @@ def _check_datetime(frame: pd.DataFrame, name: str, present: pd.Series) -> list[
         frame.assign(**{name: values}),
         wrong,
         name,
-        lambda v: f"{v!r} is not a date and time (YYYY-MM-DD HH:MM)",
+        lambda v: _("%(v)r is not a date and time (YYYY-MM-DD HH:MM)") % {"v": v},
     )
 
 
@@ -175,7 +193,16 @@ def check(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
     """The frame with every layout column, normalised; ImportFailed lists every problem."""
     missing = [name for name in layout.required if name not in frame.columns]
     if missing:
-        raise ImportFailed([Problem(1, None, "", f"missing column(s) {', '.join(missing)}")])
+        raise ImportFailed(
+            [
+                Problem(
+                    1,
+                    None,
+                    "",
+                    _("missing column(s) %(columns)s") % {"columns": ", ".join(missing)},
+                )
+            ]
+        )
     frame = frame.reset_index(drop=True)
     for column in layout.columns:
         if column.name not in frame.columns:
@@ -186,14 +213,16 @@ def check(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
     if "currency" in frame.columns:
         frame["currency"] = frame["currency"].replace("", "EUR").str.upper()
         wrong = ~frame["currency"].str.fullmatch(r"[A-Z]{3}")
-        problems += _problems(frame, wrong, "currency", lambda v: f"{v!r} is not an ISO code")
+        problems += _problems(
+            frame, wrong, "currency", lambda v: _("%(v)r is not an ISO code") % {"v": v}
+        )
     if "source" in frame.columns:
         frame["source"] = frame["source"].replace("", "csv")
     if not problems:
         key = list(layout.key)
         repeated = frame.duplicated(key, keep="first")
         problems += _problems(
-            frame, repeated, key[-1], lambda v: f"{v!r} appears twice in the file"
+            frame, repeated, key[-1], lambda v: _("%(v)r appears twice in the file") % {"v": v}
         )
     if problems:
         raise ImportFailed(sorted(problems, key=lambda p: (p.line or 0, p.field or "")))

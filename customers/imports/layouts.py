@@ -3,6 +3,8 @@ order free). The template download and the docs are generated from these."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from customers.choices import (
     Channel,
     CustomerKind,
@@ -19,7 +21,7 @@ class Column:
     name: str
     required: bool
     type: str  # text, date, datetime, amount, choice, bool, int
-    help: str
+    help: object  # a lazy translation
     example: str
     choices: tuple[str, ...] = ()
     max_length: int | None = None
@@ -29,7 +31,7 @@ class Column:
 @dataclass(frozen=True)
 class Layout:
     kind: str
-    label: str
+    label: object
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # unique per row: a row with a known key changes nothing
 
@@ -42,62 +44,73 @@ class Layout:
 
 
 CUSTOMER_NUMBER = Column(
-    "customer_number", True, "text", "The customer's number.", "K-1001", max_length=32
+    "customer_number", True, "text", _("The customer's number."), "K-1001", max_length=32
 )
 SOURCE = Column(
-    "source", False, "text", "The system the row comes from (default: csv).", "erp", max_length=32
+    "source",
+    False,
+    "text",
+    _("The system the row comes from (default: csv)."),
+    "erp",
+    max_length=32,
 )
 EXTERNAL_REF = Column(
-    "external_ref", True, "text", "Unique per source.", "INV-2026-1001", max_length=100
+    "external_ref", True, "text", _("Unique per source."), "INV-2026-1001", max_length=100
 )
 
 TRANSACTIONS = Layout(
     "transactions",
-    "Transactions",
+    _("Transactions"),
     (
         CUSTOMER_NUMBER,
         Column(
             "customer_name",
             False,
             "text",
-            "Name of a customer the import creates.",
+            _("Name of a customer the import creates."),
             "Weber Logistik GmbH",
             max_length=200,
         ),
-        Column("kind", True, "choice", "What it is.", "invoice", tuple(TransactionKind.values)),
-        Column("occurred_on", True, "date", "YYYY-MM-DD.", "2026-11-20"),
+        Column("kind", True, "choice", _("What it is."), "invoice", tuple(TransactionKind.values)),
+        Column("occurred_on", True, "date", _("YYYY-MM-DD."), "2026-11-20"),
         Column(
-            "amount", True, "amount", "Positive, at most two decimals, dot as separator.", "1250.50"
+            "amount",
+            True,
+            "amount",
+            _("Positive, at most two decimals, dot as separator."),
+            "1250.50",
         ),
-        Column("currency", False, "text", "ISO code, default EUR.", "EUR"),
+        Column("currency", False, "text", _("ISO code, default EUR."), "EUR"),
         SOURCE,
         EXTERNAL_REF,
-        Column("due_on", False, "date", "YYYY-MM-DD.", "2026-12-20"),
-        Column("paid_on", False, "date", "YYYY-MM-DD.", ""),
+        Column("due_on", False, "date", _("YYYY-MM-DD."), "2026-12-20"),
+        Column("paid_on", False, "date", _("YYYY-MM-DD."), ""),
     ),
     key=("source", "external_ref"),
 )
 
 INTERACTIONS = Layout(
     "interactions",
-    "Touchpoints",
+    _("Touchpoints"),
     (
         CUSTOMER_NUMBER,
         Column(
             "occurred_at",
             True,
             "datetime",
-            "YYYY-MM-DD HH:MM (local time) or ISO 8601 with offset.",
+            _("YYYY-MM-DD HH:MM (local time) or ISO 8601 with offset."),
             "2026-11-20 09:15",
         ),
-        Column("channel", True, "choice", "How.", "phone", tuple(Channel.values)),
-        Column("direction", True, "choice", "Who started it.", "inbound", tuple(Direction.values)),
+        Column("channel", True, "choice", _("How."), "phone", tuple(Channel.values)),
         Column(
-            "kind", False, "choice", "Default contact.", "contact", tuple(InteractionKind.values)
+            "direction", True, "choice", _("Who started it."), "inbound", tuple(Direction.values)
         ),
-        Column("rating", False, "choice", "Default neutral.", "positive", tuple(Rating.values)),
-        Column("satisfaction", False, "int", "1 to 5.", "4"),
-        Column("summary", False, "text", "What was said.", "Asked for the 2027 price list"),
+        Column(
+            "kind", False, "choice", _("Default contact."), "contact", tuple(InteractionKind.values)
+        ),
+        Column("rating", False, "choice", _("Default neutral."), "positive", tuple(Rating.values)),
+        Column("satisfaction", False, "int", _("1 to 5."), "4"),
+        Column("summary", False, "text", _("What was said."), "Asked for the 2027 price list"),
         SOURCE,
         EXTERNAL_REF,
     ),
@@ -106,23 +119,27 @@ INTERACTIONS = Layout(
 
 CUSTOMERS = Layout(
     "customers",
-    "Customers",
+    _("Customers"),
     (
         Column(
             "number",
             True,
             "text",
-            "Letters, digits, dots, dashes, underscores.",
+            _("Letters, digits, dots, dashes, underscores."),
             "K-1001",
             max_length=32,
             pattern=r"[A-Za-z0-9][A-Za-z0-9._-]*",
         ),
-        Column("name", True, "text", "Company or person.", "Weber Logistik GmbH", max_length=200),
-        Column("kind", False, "choice", "Default company.", "company", tuple(CustomerKind.values)),
+        Column(
+            "name", True, "text", _("Company or person."), "Weber Logistik GmbH", max_length=200
+        ),
+        Column(
+            "kind", False, "choice", _("Default company."), "company", tuple(CustomerKind.values)
+        ),
         Column("industry", False, "choice", "", "logistics", tuple(Industry.values)),
-        Column("owner", False, "text", "The responsible rep's username.", "rep1"),
-        Column("customer_since", False, "date", "YYYY-MM-DD.", "2019-04-01"),
-        Column("contact_opt_out", False, "bool", "yes / no (default no).", "no"),
+        Column("owner", False, "text", _("The responsible rep's username."), "rep1"),
+        Column("customer_since", False, "date", _("YYYY-MM-DD."), "2019-04-01"),
+        Column("contact_opt_out", False, "bool", _("yes / no (default no)."), "no"),
         Column("notes", False, "text", "", ""),
     ),
     key=("number",),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.imports.checks import ImportFailed, Problem
 from customers.imports.layouts import CUSTOMERS, INTERACTIONS, TRANSACTIONS, Layout
@@ -124,7 +125,7 @@ def _unknown_customers() -> None:
     if missing:
         raise ImportFailed(
             [
-                Problem(line, "customer_number", number, f"no customer {number!r}")
+                Problem(line, "customer_number", number, _("no customer %(v)r") % {"v": number})
                 for line, number in missing
             ]
         )
@@ -226,7 +227,10 @@ def write_customers(frame: pd.DataFrame, progress: Progress) -> ImportResult:
     """)
     if unknown_owners:
         raise ImportFailed(
-            [Problem(line, "owner", owner, f"no user {owner!r}") for line, owner in unknown_owners]
+            [
+                Problem(line, "owner", owner, _("no user %(v)r") % {"v": owner})
+                for line, owner in unknown_owners
+            ]
         )
     params = _now()
     values = """COALESCE(r.kind, 'company') AS kind, COALESCE(r.industry, '') AS industry,

@@ -1,5 +1,6 @@
 from customers.models.customers import Contact, Customer
 from customers.models.history import Interaction, Transaction
+from customers.models.imports import ImportJob
 from customers.models.kpis import CustomerKPI, CustomerKPISnapshot, KPIRun, RFMSegment
 
 __all__ = [
@@ -7,6 +8,7 @@ __all__ = [
     "Customer",
     "CustomerKPI",
     "CustomerKPISnapshot",
+    "ImportJob",
     "Interaction",
     "KPIRun",
     "RFMSegment",

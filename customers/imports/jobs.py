@@ -1,0 +1,63 @@
+"""An ImportJob's two steps, each committed as it goes so the page can follow them: the
+check (a dry run that writes nothing) and, on request, the import itself."""
+
+from dataclasses import asdict
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+from customers.imports import ImportFailed, run_import
+from customers.models import ImportJob
+
+MAX_PROBLEMS_KEPT = 1000
+
+
+def _progress(job: ImportJob):
+    def report(percent: int, step: str) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(progress=percent, step=step[:100])
+
+    return report
+
+
+def _language(job: ImportJob) -> str:
+    """Problems are reported in the uploader's language."""
+    profile = getattr(job.uploaded_by, "profile", None) if job.uploaded_by else None
+    return getattr(profile, "language", None) or settings.LANGUAGE_CODE
+
+
+def _run(job: ImportJob, *, dry_run: bool) -> None:
+    with translation.override(_language(job)):
+        _run_in_language(job, dry_run=dry_run)
+
+
+def _run_in_language(job: ImportJob, *, dry_run: bool) -> None:
+    try:
+        result = run_import(job.kind, bytes(job.content), job.filename, dry_run=dry_run,
+                            progress=_progress(job))  # fmt: skip
+    except ImportFailed as failed:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.INVALID if dry_run else ImportJob.Status.FAILED,
+            problems=[asdict(p) for p in failed.problems[:MAX_PROBLEMS_KEPT]],
+            problem_count=len(failed.problems), progress=100, finished_at=timezone.now(),
+        )  # fmt: skip
+        return
+    done = {"status": ImportJob.Status.CHECKED if dry_run else ImportJob.Status.DONE,
+            "result": result.as_dict(), "progress": 100}  # fmt: skip
+    if not dry_run:
+        done |= {"content": b"", "finished_at": timezone.now()}
+    ImportJob.objects.filter(pk=job.pk).update(**done)
+
+
+def check_job(job_id: int) -> None:
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status == ImportJob.Status.CHECKING:
+        _run(job, dry_run=True)
+
+
+def import_job(job_id: int) -> None:
+    """Runs once: a second call finds the job no longer waiting to import."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.CHECKED).update(
+        status=ImportJob.Status.IMPORTING, progress=0
+    )
+    if claimed:
+        _run(ImportJob.objects.get(pk=job_id), dry_run=False)

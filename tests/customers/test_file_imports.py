@@ -1,0 +1,147 @@
+"""File imports with broken and large files: every problem is reported with its line and
+field, and nothing is written unless the whole file is good."""
+
+import io
+
+import pandas as pd
+import pytest
+
+from customers.imports import ImportFailed, run_import
+from customers.models import Customer, Interaction, Transaction
+from tests.factories import CustomerFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "customer_number,customer_name,kind,occurred_on,amount,currency,external_ref,due_on\n"
+
+
+def problems_of(kind: str, content: bytes, filename: str = "upload.csv") -> list[str]:
+    with pytest.raises(ImportFailed) as failed:
+        run_import(kind, content, filename)
+    return failed.value.errors
+
+
+def nothing_written() -> bool:
+    return not (Customer.objects.exists() or Transaction.objects.exists())
+
+
+def test_a_file_that_is_not_utf8_names_the_line():
+    content = (HEADER + "K-1,Müller GmbH,invoice,2026-01-15,10.00,EUR,R-1,\n").encode("latin-1")
+    assert problems_of("transactions", content) == [
+        "line 2: The file is not UTF-8 text: save it as “CSV UTF-8” and upload it again."
+    ]
+    assert nothing_written()
+
+
+def test_an_empty_file_and_a_header_without_rows():
+    assert problems_of("transactions", b"") == ["file: The file is empty."]
+    assert problems_of("transactions", HEADER.encode()) == [
+        "file: The file has a header but no rows."
+    ]
+
+
+def test_a_missing_column_is_named():
+    content = b"customer_number,kind,occurred_on\nK-1,invoice,2026-01-15\n"
+    assert problems_of("transactions", content) == [
+        "line 1: missing column(s) amount, external_ref"
+    ]
+
+
+def test_every_bad_field_of_every_row_is_reported():
+    content = (HEADER
+               + "K-1,,invoice,2026-01-15,10.00,EUR,R-1,2026-02-30\n"
+               + "K-1,,invoice,15.01.2026,-3,EUR,R-2,\n"
+               + ",,order,2026-01-17,1.005,EUR,R-3,\n").encode()  # fmt: skip
+    assert problems_of("transactions", content) == [
+        "line 2, field due_on: '2026-02-30' is not a date (YYYY-MM-DD)",
+        "line 3, field amount: '-3' is not a positive amount with at most two decimals",
+        "line 3, field occurred_on: '15.01.2026' is not a date (YYYY-MM-DD)",
+        "line 4, field amount: '1.005' is not a positive amount with at most two decimals",
+        "line 4, field customer_number: missing",
+    ]
+    assert nothing_written()
+
+
+def test_a_reference_twice_in_the_file_is_refused():
+    content = (HEADER + "K-1,,invoice,2026-01-15,10.00,EUR,R-1,\n"
+               + "K-1,,invoice,2026-01-16,12.00,EUR,R-1,\n").encode()  # fmt: skip
+    assert problems_of("transactions", content) == [
+        "line 3, field external_ref: 'R-1' appears twice in the file"
+    ]
+
+
+def test_the_dry_run_counts_exactly_and_writes_nothing_then_the_import_writes_once():
+    CustomerFactory(number="K-1")
+    content = (HEADER + "K-1,,invoice,2026-01-15,10.00,EUR,R-1,\n"
+               + "K-2,Neu AG,order,2026-01-16,12.00,,R-2,\n").encode()  # fmt: skip
+    dry = run_import("transactions", content, "t.csv", dry_run=True)
+    assert (dry.rows, dry.created, dry.customers_created) == (2, 2, 1)
+    assert (Customer.objects.count(), Transaction.objects.count()) == (1, 0)
+    done = run_import("transactions", content, "t.csv")
+    assert (done.created, done.customers_created) == (2, 1)
+    again = run_import("transactions", content, "t.csv")
+    assert (again.created, again.unchanged, again.customers_created) == (0, 2, 0)
+    assert Customer.objects.get(number="K-2").name == "Neu AG"
+
+
+def test_an_excel_file_imports_like_a_csv():
+    buffer = io.BytesIO()
+    pd.DataFrame({"customer_number": ["K-1"], "kind": ["invoice"],
+                  "occurred_on": [pd.Timestamp("2026-01-15")], "amount": ["99.90"],
+                  "external_ref": ["R-9"]}).to_excel(buffer, index=False)  # fmt: skip
+    result = run_import("transactions", buffer.getvalue(), "ERP export.xlsx")
+    assert result.created == 1
+    assert str(Transaction.objects.get().occurred_on) == "2026-01-15"
+
+
+def test_touchpoints_need_known_customers_and_keep_local_time():
+    CustomerFactory(number="K-1")
+    content = (b"customer_number,occurred_at,channel,direction,rating,external_ref\n"
+               b"K-1,2026-11-20 23:30,phone,inbound,positive,c-1\n"
+               b"K-9,2026-11-20 09:00,phone,inbound,,c-2\n")  # fmt: skip
+    assert problems_of("interactions", content) == [
+        "line 3, field customer_number: no customer 'K-9'"
+    ]
+    assert not Interaction.objects.exists()
+    run_import("interactions", content.replace(b"K-9", b"K-1"), "i.csv")
+    late = Interaction.objects.get(external_ref="c-1")
+    assert (str(late.occurred_on), late.occurred_at.isoformat()) == (
+        "2026-11-20", "2026-11-20T22:30:00+00:00",
+    )  # fmt: skip
+
+
+def test_customers_are_created_then_updated_only_where_changed():
+    make_user("rep1", None)
+    content = (b"number,name,owner,industry,contact_opt_out\n"
+               b"K-1,Alpha GmbH,rep1,retail,no\nK-2,Beta AG,,,yes\n")  # fmt: skip
+    assert run_import("customers", content, "c.csv").created == 2
+    changed = content.replace(b"Alpha GmbH", b"Alpha Handel GmbH")
+    result = run_import("customers", changed, "c.csv")
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    alpha = Customer.objects.get(number="K-1")
+    assert (alpha.name, alpha.owner.username, alpha.industry) == (
+        "Alpha Handel GmbH",
+        "rep1",
+        "retail",
+    )
+    assert Customer.objects.get(number="K-2").contact_opt_out is True
+    bad = b"number,name,owner\nK 3,Gamma,nobody\n"
+    assert problems_of("customers", bad) == [
+        "line 2, field number: 'K 3': use letters, digits, dots, dashes and underscores only"
+    ]
+
+
+def test_a_file_of_100000_rows_with_one_bad_row_writes_nothing_and_names_it():
+    lines = [
+        f"K-{n % 5000},,invoice,2026-01-15,{n % 900 + 1}.00,EUR,R-{n},\n" for n in range(100_000)
+    ]
+    lines[76_543] = "K-1,,invoice,2026-01-15,oops,EUR,R-bad,\n"
+    content = (HEADER + "".join(lines)).encode()
+    assert problems_of("transactions", content) == [
+        "line 76545, field amount: 'oops' is not a positive amount with at most two decimals"
+    ]
+    assert nothing_written()
+    lines[76_543] = "K-1,,invoice,2026-01-15,1.00,EUR,R-76543,\n"
+    result = run_import("transactions", (HEADER + "".join(lines)).encode(), "big.csv",
+                        recompute=False)  # fmt: skip
+    assert (result.rows, result.created, result.customers_created) == (100_000, 100_000, 5000)

@@ -1,0 +1,72 @@
+"""The import pages: upload, the dry run's report, the import, templates, who may."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from customers.models import ImportJob, Transaction
+
+pytestmark = pytest.mark.django_db
+
+GOOD = (b"customer_number,kind,occurred_on,amount,external_ref\n"
+        b"K-1,invoice,2026-01-15,10.00,R-1\nK-2,order,2026-01-16,20.00,R-2\n")  # fmt: skip
+
+
+def upload(client, content: bytes, name: str = "erp.csv"):
+    file = SimpleUploadedFile(name, content, content_type="text/csv")
+    with_hooks = client.post(reverse("imports:upload"), {"kind": "transactions", "file": file})
+    return with_hooks
+
+
+def test_reps_cannot_import(client_a):
+    assert client_a.get(reverse("imports:upload")).status_code == 403
+
+
+def test_a_bad_file_shows_every_problem_in_a_table_and_writes_nothing(
+    client_manager, django_capture_on_commit_callbacks
+):
+    bad = GOOD.replace(b"2026-01-16", b"16.01.2026").replace(b"10.00", b"-10")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client_manager, bad)
+    job = ImportJob.objects.get()
+    page = client_manager.get(response.url).content.decode()
+    assert (job.status, job.problem_count) == ("invalid", 2)
+    assert "2 problems: nothing was written." in page
+    assert "<td>occurred_on</td><td><code>16.01.2026</code></td>" in page
+    assert not Transaction.objects.exists()
+
+
+def test_a_good_file_is_checked_then_imported_once(
+    client_manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client_manager, GOOD)
+    job = ImportJob.objects.get()
+    assert (job.status, job.result["created"]) == ("checked", 2)
+    assert not Transaction.objects.exists()
+    assert "Import now" in client_manager.get(response.url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_manager.post(reverse("imports:run", args=[job.pk]))
+        client_manager.post(reverse("imports:run", args=[job.pk]))  # a double click
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.result["created"], bytes(job.content)) == (
+        "done", 100, 2, b"",
+    )  # fmt: skip
+    assert Transaction.objects.count() == 2
+    fragment = client_manager.get(job.get_absolute_url(), HTTP_HX_REQUEST="true")
+    assert 'id="import-status" data-status="done"' in fragment.content.decode()
+
+
+def test_the_templates_carry_the_header_and_an_example(client_manager):
+    csv = client_manager.get(reverse("imports:template", args=["transactions", "csv"]))
+    assert csv.content.decode().splitlines()[0] == (
+        "customer_number,customer_name,kind,occurred_on,amount,currency,source,external_ref,"
+        "due_on,paid_on"
+    )
+    xlsx = client_manager.get(reverse("imports:template", args=["customers", "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_the_upload_page_reads_in_german(client_manager):
+    page = client_manager.get(reverse("imports:upload"), HTTP_ACCEPT_LANGUAGE="de")
+    assert "Datei importieren" in page.content.decode()
