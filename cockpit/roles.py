@@ -16,7 +16,7 @@ class Role(models.TextChoices):
 
 
 # Apps whose models the admin role may manage in the Django admin.
-ADMIN_MANAGED_APPS = ("customers", "alerts", "agenda", "cockpit", "auth")
+ADMIN_MANAGED_APPS = ("customers", "alerts", "agenda", "cockpit", "auth", "auditlog", "authtoken")
 
 
 def _group_names(user) -> set[str]:

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "auditlog",
     "django_filters",
     "cockpit.apps.CockpitConfig",
     "customers.apps.CustomersConfig",
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -277,3 +279,37 @@ CELERY_BEAT_SCHEDULE["daily-agenda-planning"] = {
     "task": "agenda.tasks.plan_agenda",
     "schedule": crontab(hour=_agenda_hour, minute=_agenda_minute),
 }
+
+# Who created, changed or deleted what (visible to admins in the Django admin).
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    # Named fields only: looking at every field would touch the reverse one-to-one "kpi".
+    {
+        "model": "customers.Customer",
+        "include_fields": [
+            "number",
+            "name",
+            "kind",
+            "industry",
+            "owner",
+            "customer_since",
+            "contact_opt_out",
+            "contact_interval_days",
+            "notes",
+        ],
+    },
+    {
+        "model": "customers.Contact",
+        "include_fields": [
+            "customer",
+            "name",
+            "role",
+            "email",
+            "phone",
+            "is_primary",
+            "contact_opt_out",
+        ],
+    },
+    {"model": "alerts.ToleranceRule", "exclude_fields": ["updated_at"]},
+    {"model": "alerts.Alert", "include_fields": ["state", "snoozed_until", "resolved_at"]},
+)
+PERSONAL_DATA_HOOKS = ["alerts.privacy", "agenda.privacy"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import views
+from customers import privacy_views, views
 
 app_name = "customers"
 
@@ -14,4 +14,14 @@ urlpatterns = [
     path("<str:number>/contacts/<int:contact_id>/", views.contact_edit, name="contact_update"),
     path("<str:number>/interactions/new/", views.interaction_create, name="interaction_create"),
     path("<str:number>/transactions/new/", views.transaction_create, name="transaction_create"),
+    path("<str:number>/personal-data.json", privacy_views.export, name="personal_data"),
+    path("<str:number>/erase/", privacy_views.erase, name="erase"),
+    path(
+        "<str:number>/contacts/<int:contact_id>/personal-data.json",
+        privacy_views.export,
+        name="contact_personal_data",
+    ),
+    path(
+        "<str:number>/contacts/<int:contact_id>/erase/", privacy_views.erase, name="contact_erase"
+    ),
 ]

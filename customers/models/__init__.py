@@ -2,12 +2,14 @@ from customers.models.customers import Contact, Customer
 from customers.models.history import Interaction, Transaction
 from customers.models.imports import ImportJob
 from customers.models.kpis import CustomerKPI, CustomerKPISnapshot, KPIRun, RFMSegment
+from customers.models.privacy import DataRightsRequest
 
 __all__ = [
     "Contact",
     "Customer",
     "CustomerKPI",
     "CustomerKPISnapshot",
+    "DataRightsRequest",
     "ImportJob",
     "Interaction",
     "KPIRun",

@@ -1,0 +1,19 @@
+"""The agenda's part of personal-data exports and erasures (settings.PERSONAL_DATA_HOOKS)."""
+
+from django.forms.models import model_to_dict
+
+from agenda.models import Task
+
+
+def _tasks(customer, contact):
+    tasks = Task.objects.filter(customer=customer)
+    return tasks.filter(contact=contact) if contact is not None else tasks
+
+
+def export(customer, contact) -> dict:
+    return {"tasks": [model_to_dict(t) | {"id": t.pk} for t in _tasks(customer, contact)]}
+
+
+def erase(customer, contact) -> None:
+    """Free text about the person goes; the tasks themselves stay."""
+    _tasks(customer, contact).update(notes="", outcome="")

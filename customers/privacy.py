@@ -1,0 +1,106 @@
+"""Personal-data rights: export everything about a customer or a contact person (access,
+portability) and erase a person (anonymised; transactions stay, anonymous, so the KPIs
+stay right). Each request is logged. Other apps add their data through
+settings.PERSONAL_DATA_HOOKS (modules with ``export(customer, contact)`` and
+``erase(customer, contact)``)."""
+
+from functools import cache
+from importlib import import_module
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from customers.models import Contact, Customer, CustomerKPI, DataRightsRequest, Interaction
+
+ENCODER = DjangoJSONEncoder
+
+
+@cache
+def _hooks() -> list:
+    return [import_module(path) for path in settings.PERSONAL_DATA_HOOKS]
+
+
+def _rows(queryset, exclude: tuple[str, ...] = ()) -> list[dict]:
+    return [model_to_dict(row, exclude=exclude) | {"id": row.pk} for row in queryset]
+
+
+def export_customer(customer: Customer, user) -> dict:
+    kpi = CustomerKPI.objects.filter(customer=customer).first()
+    data = {
+        "exported_at": timezone.now(),
+        "customer": model_to_dict(customer) | {"id": customer.pk},
+        "contacts": _rows(customer.contacts.all()),
+        "interactions": _rows(customer.interactions.all()),
+        "transactions": _rows(customer.transactions.all()),
+        "kpis": model_to_dict(kpi) if kpi else None,
+    }
+    for hook in _hooks():
+        data |= hook.export(customer, None)
+    DataRightsRequest.objects.create(action=DataRightsRequest.Action.EXPORT,
+                                     subject=f"customer #{customer.pk}", customer=customer,
+                                     user=user)  # fmt: skip
+    return data
+
+
+def export_contact(contact: Contact, user) -> dict:
+    data = {
+        "exported_at": timezone.now(),
+        "contact": model_to_dict(contact) | {"id": contact.pk},
+        "customer": {"number": contact.customer.number, "name": contact.customer.name},
+        "interactions": _rows(contact.interactions.all()),
+    }
+    for hook in _hooks():
+        data |= hook.export(contact.customer, contact)
+    DataRightsRequest.objects.create(action=DataRightsRequest.Action.EXPORT,
+                                     subject=f"contact #{contact.pk}",
+                                     customer=contact.customer, user=user)  # fmt: skip
+    return data
+
+
+def _redact_audit_log(instance) -> None:
+    """The audit log's copies of the erased values go too; that the change happened stays."""
+    LogEntry.objects.get_for_object(instance).update(changes={"erased": ["", "personal data"]},
+                                                     changes_text="")  # fmt: skip
+
+
+def _erase_contact_fields(contact: Contact) -> None:
+    contact.name = f"Erased person {contact.pk}"
+    contact.role = contact.email = contact.phone = ""
+    contact.is_primary = False
+    contact.contact_opt_out = True
+    contact.save()
+    Interaction.objects.filter(contact=contact).update(summary="")
+    _redact_audit_log(contact)
+
+
+@transaction.atomic
+def erase_contact(contact: Contact, user) -> None:
+    _erase_contact_fields(contact)
+    for hook in _hooks():
+        hook.erase(contact.customer, contact)
+    DataRightsRequest.objects.create(action=DataRightsRequest.Action.ERASE,
+                                     subject=f"contact #{contact.pk}",
+                                     customer=contact.customer, user=user)  # fmt: skip
+
+
+@transaction.atomic
+def erase_customer(customer: Customer, user) -> None:
+    """A private customer: name, notes, contact persons and every free text go; the number
+    and the transactions stay, so integrations and KPIs keep working."""
+    for contact in customer.contacts.all():
+        _erase_contact_fields(contact)
+    customer.name = f"Erased customer {customer.pk}"
+    customer.notes = ""
+    customer.contact_opt_out = True
+    customer.save()
+    customer.interactions.update(summary="")
+    _redact_audit_log(customer)
+    for hook in _hooks():
+        hook.erase(customer, None)
+    DataRightsRequest.objects.create(action=DataRightsRequest.Action.ERASE,
+                                     subject=f"customer #{customer.pk}", customer=customer,
+                                     user=user)  # fmt: skip

@@ -1,0 +1,96 @@
+"""Personal-data rights and the audit log."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+
+from agenda.models import Task
+from customers.kpis import runs
+from customers.models import Contact, Customer, CustomerKPI, DataRightsRequest, Transaction
+from tests.factories import ContactFactory, CustomerFactory, InteractionFactory, TransactionFactory
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+@pytest.fixture
+def private_customer(rep_a):
+    customer = CustomerFactory(number="P-1", name="Erika Mustermann", kind="person",
+                               owner=rep_a, notes="Prefers calls after 6 pm")  # fmt: skip
+    TransactionFactory(customer=customer, occurred_on=dt.date(2026, 5, 1), amount=Decimal("80"))
+    InteractionFactory(customer=customer, summary="Told us about her new job")
+    Task.objects.create(customer=customer, kind="call", due_on=AS_OF, notes="Ask about the move")
+    return customer
+
+
+def test_the_export_holds_everything_about_the_customer(client_manager, manager, private_customer):
+    response = client_manager.get(reverse("customers:personal_data", args=["P-1"]))
+    data = json.loads(response.content)
+    assert response["Content-Disposition"] == (
+        'attachment; filename="personal-data-customer-P-1.json"'
+    )
+    assert data["customer"]["name"] == "Erika Mustermann"
+    assert [i["summary"] for i in data["interactions"]] == ["Told us about her new job"]
+    assert [t["amount"] for t in data["transactions"]] == ["80.00"]
+    assert [t["notes"] for t in data["tasks"]] == ["Ask about the move"]
+    logged = DataRightsRequest.objects.get()
+    assert (logged.action, logged.subject, logged.user) == (
+        "export",
+        f"customer #{private_customer.pk}",
+        manager,
+    )
+
+
+def test_erasing_a_private_customer_keeps_the_kpis_right(client_manager, private_customer):
+    runs.recompute_all(AS_OF)
+    before = CustomerKPI.objects.filter(customer=private_customer).values().get()
+    url = reverse("customers:erase", args=["P-1"])
+    refused = client_manager.post(url, {"confirm": "Erika"})
+    assert "That is not the name: nothing was erased." in refused.content.decode()
+    client_manager.post(url, {"confirm": "Erika Mustermann"})
+    erased = Customer.objects.get(number="P-1")
+    assert (erased.name, erased.notes, erased.contact_opt_out) == (
+        f"Erased customer {erased.pk}", "", True,
+    )  # fmt: skip
+    assert list(erased.interactions.values_list("summary", flat=True)) == [""]
+    assert list(Task.objects.values_list("notes", flat=True)) == [""]
+    assert Transaction.objects.filter(customer=erased).count() == 1
+    runs.recompute_all(AS_OF)
+    after = CustomerKPI.objects.filter(customer=erased).values().get()
+    cadence = {"computed_at", "contact_due_on", "contact_overdue_days"}  # erased: never contacted
+    assert {k: v for k, v in after.items() if k not in cadence} == {
+        k: v for k, v in before.items() if k not in cadence
+    }
+    assert (after["monetary_total"], after["contact_due_on"]) == (Decimal("80.00"), None)
+    assert DataRightsRequest.objects.filter(action="erase").count() == 1
+    history = " ".join(str(e.changes) for e in LogEntry.objects.get_for_object(erased))
+    assert "Erika" not in history
+
+
+def test_erasing_a_contact_person(client_manager, customer_a):
+    person = ContactFactory(customer=customer_a, name="Max Muster", email="max@example.de",
+                            phone="+49 30 1")  # fmt: skip
+    InteractionFactory(customer=customer_a, contact=person, summary="Max is leaving in May")
+    client_manager.post(reverse("customers:contact_erase", args=["A-1", person.pk]),
+                        {"confirm": "Max Muster"})  # fmt: skip
+    person = Contact.objects.get(pk=person.pk)
+    assert (person.name, person.email, person.phone) == (f"Erased person {person.pk}", "", "")
+    assert list(person.interactions.values_list("summary", flat=True)) == [""]
+
+
+def test_companies_are_not_erased_whole_and_reps_may_not(client_a, client_manager, customer_a):
+    assert client_manager.get(reverse("customers:erase", args=["A-1"])).status_code == 404
+    assert client_a.get(reverse("customers:personal_data", args=["A-1"])).status_code == 403
+
+
+def test_the_audit_log_records_who_changed_a_customer(client_a, rep_a, customer_a):
+    changed = {"number": "A-1", "name": "Alpha Maschinenbau AG", "kind": "company"}
+    client_a.post(reverse("customers:update", args=["A-1"]), changed)
+    entry = LogEntry.objects.get_for_object(customer_a).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.actor == rep_a
+    assert entry.changes_dict["name"] == ["Alpha Maschinenbau GmbH", "Alpha Maschinenbau AG"]
