@@ -49,7 +49,7 @@ class ToleranceRuleForm(forms.ModelForm):
             "name", "enabled", "kpi", "direction", "yellow_bound", "red_bound",
             "value_classes", "segments", "industries", "phases", "owners",
             "guidance", "notify_owner", "notify_managers_on_red", "escalating",
-            "extra_recipients", "pending_evaluations", "resolve_after",
+            "extra_recipients", "webhook_url", "pending_evaluations", "resolve_after",
         ]  # fmt: skip
         widgets = {"guidance": forms.Textarea(attrs={"rows": 3}),
                    "extra_recipients": forms.Textarea(attrs={"rows": 2})}  # fmt: skip

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alerts.choices import AlertState, Direction, EventKind, Level
@@ -49,6 +50,16 @@ class ToleranceRule(models.Model):
         default=False,
         help_text=_("Managers get red alerts of this rule at once, not in the digest."),
     )
+    webhook_url = models.URLField(
+        _("webhook"),
+        blank=True,
+        help_text=_(
+            "Optional: a signed JSON POST to this address when an alert of the rule opens, "
+            "escalates or resolves."
+        ),
+    )
+    # Events before this moment are never sent: setting a webhook does not replay history.
+    webhook_since = models.DateTimeField(null=True, blank=True, editable=False)
     extra_recipients = models.TextField(
         _("extra addresses"), blank=True, help_text=_("E-mail addresses, one per line.")
     )
@@ -83,6 +94,16 @@ class ToleranceRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        previous = (
+            ToleranceRule.objects.filter(pk=self.pk).values_list("webhook_url", flat=True).first()
+            if self.pk
+            else None
+        )
+        if self.webhook_url and self.webhook_url != previous:
+            self.webhook_since = timezone.now()
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}
@@ -262,3 +283,30 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} mail to {self.email} ({self.status})"
+
+
+class WebhookDelivery(models.Model):
+    """One alert event on its way to a rule's webhook: an outbox row, retried with back-off
+    until the receiver answers 2xx. Receivers de-duplicate on the delivery id."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    event = models.OneToOneField(AlertEvent, on_delete=models.CASCADE, related_name="webhook")
+    url = models.URLField(max_length=500)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    retry_after = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        indexes = [models.Index(fields=["status", "retry_after"], name="webhook_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} -> {self.url}"

@@ -56,8 +56,8 @@ class ToleranceRuleSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kpi", "direction", "yellow_bound", "red_bound",
                   "value_classes", "segments", "industries", "phases", "owners", "guidance",
                   "notify_owner", "notify_managers_on_red", "escalating", "extra_recipients",
-                  "pending_evaluations", "resolve_after", "enabled", "created_at",
-                  "updated_at"]  # fmt: skip
+                  "webhook_url", "pending_evaluations", "resolve_after", "enabled",
+                  "created_at", "updated_at"]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"owners": {"required": False}}
 

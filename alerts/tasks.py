@@ -1,9 +1,10 @@
 import datetime as dt
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
-from alerts import delivery
+from alerts import delivery, webhooks
 from alerts.evaluation import evaluate
 from alerts.signals import alerts_evaluated
 from customers.models import KPIRun
@@ -22,6 +23,8 @@ def evaluate_alerts(evaluation: int, customer_ids: list[int] | None = None) -> d
     run = KPIRun.objects.get(pk=evaluation)
     result = evaluate(evaluation, customer_ids, now=evaluation_time(run.as_of))
     alerts_evaluated.send(sender=evaluate_alerts, as_of=run.as_of, customer_ids=customer_ids)
+    if webhooks.queue_webhooks():
+        transaction.on_commit(deliver_webhooks.delay)
     return {
         "opened": result.opened,
         "escalated": result.escalated,
@@ -57,3 +60,10 @@ def climb_ladder() -> int:
 
     created = climb()
     return sum(delivery.handle_one(pk) for pk in created)
+
+
+@shared_task
+def deliver_webhooks() -> int:
+    """Beat, every minute, and after an evaluation queued some: send what is due."""
+    webhooks.queue_webhooks()
+    return webhooks.deliver_due()

@@ -6,6 +6,7 @@ app_name = "alerts"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("export.<str:file_format>", views.inbox_export, name="export"),
     path("rules/", settings_views.rule_list, name="rules"),
     path("rules/new/", settings_views.rule_edit, name="rule_create"),
     path("rules/preview/", settings_views.rule_preview, name="rule_preview"),

@@ -1,16 +1,20 @@
+from collections.abc import Iterator
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, When
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from alerts import services
 from alerts.choices import AlertState, Level
 from alerts.forms import AcknowledgeForm, SnoozeForm
 from alerts.models import Alert
+from customers import list_export
 
 
 def visible_alert(request: HttpRequest, alert_id: int) -> Alert:
@@ -56,9 +60,9 @@ def snooze(request: HttpRequest, alert_id: int) -> HttpResponse:
 INBOX_PAGE_SIZE = 50
 
 
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox_alerts(request: HttpRequest):
     """Open alerts on the user's customers (all customers for managers), the reddest and
-    most valuable first. Acknowledged and snoozed alerts leave the inbox."""
+    most valuable first, of ``?level=`` if given. Acknowledged and snoozed ones are not."""
     alerts = (
         Alert.objects.visible_to(request.user)
         .filter(state=AlertState.OPEN)
@@ -77,7 +81,39 @@ def inbox(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level")
     if level in (Level.RED, Level.YELLOW):
         alerts = alerts.filter(level=level)
+    return alerts, level
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    alerts, level = inbox_alerts(request)
     page = Paginator(alerts, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     page_query = f"level={level}" if level in (Level.RED, Level.YELLOW) else ""
     context = {"page": page, "level": level, "page_query": page_query}
     return render(request, "alerts/inbox.html", context)
+
+
+def _export_rows(alerts) -> Iterator[list]:
+    levels = dict(Level.choices)
+    for alert in alerts.iterator(chunk_size=2000):
+        owner = alert.customer.owner
+        yield [
+            str(levels[alert.level]), alert.customer.number, alert.customer.name,
+            getattr(getattr(alert.customer, "kpi", None), "value_class", ""), alert.rule.name,
+            str(alert.rule.kpi_entry.label), alert.kpi_value, alert.bound,
+            timezone.localtime(alert.opened_at).strftime("%Y-%m-%d %H:%M"),
+            owner.username if owner else "", alert.rule.guidance,
+        ]  # fmt: skip
+
+
+@require_GET
+def inbox_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The inbox as shown, every page, as CSV (streamed) or Excel."""
+    alerts, _level = inbox_alerts(request)
+    head = [_("Colour"), _("Customer number"), _("Customer"), _("Value class"), _("Rule"),
+            _("KPI"), _("KPI value"), _("Bound"), _("Since"), _("Owner"),
+            _("Guidance")]  # fmt: skip
+    if file_format == "csv":
+        return list_export.stream_csv(head, _export_rows(alerts), "alerts")
+    if file_format == "xlsx":
+        return list_export.excel(head, _export_rows(alerts), "alerts", _("Alerts"))
+    raise Http404(_("Export as .csv or .xlsx."))

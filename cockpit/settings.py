@@ -225,6 +225,12 @@ KPI_CURRENCY = env_str("KPI_CURRENCY", "EUR")  # the book's currency for KPI amo
 CUSTOMER_RECORD_PANELS = ["alerts.panels.open_alerts", "agenda.panels.customer_agenda"]
 ALERT_PANEL_EXTRAS = ["agenda/_alert_tasks.html"]
 ALERT_MAIL_MAX_ATTEMPTS = env_int("ALERT_MAIL_MAX_ATTEMPTS", 6)
+ALERT_WEBHOOK_SECRET = env_str("ALERT_WEBHOOK_SECRET", SECRET_KEY)
+ALERT_WEBHOOK_MAX_ATTEMPTS = env_int("ALERT_WEBHOOK_MAX_ATTEMPTS", 8)
+CELERY_BEAT_SCHEDULE["deliver-alert-webhooks"] = {
+    "task": "alerts.tasks.deliver_webhooks",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["deliver-alert-mails"] = {
     "task": "alerts.tasks.deliver_due_notifications",
     "schedule": 60.0,
@@ -313,3 +319,4 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "alerts.Alert", "include_fields": ["state", "snoozed_until", "resolved_at"]},
 )
 PERSONAL_DATA_HOOKS = ["alerts.privacy", "agenda.privacy"]
+FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional until Django 6

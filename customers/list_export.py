@@ -46,25 +46,31 @@ class _Echo:
         return value
 
 
-def _filename(extension: str) -> str:
-    return f"customers-{timezone.localdate().isoformat()}.{extension}"
+def _filename(extension: str, stem: str = "customers") -> str:
+    return f"{stem}-{timezone.localdate().isoformat()}.{extension}"
+
+
+def stream_csv(head: list[str], body: Iterator[list], stem: str) -> StreamingHttpResponse:
+    """A CSV written row by row as it streams out: any number of rows in constant memory."""
+    writer = csv.writer(_Echo())
+    lines = (writer.writerow(row) for part in ([head], body) for row in part)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv", stem)}"'
+    return response
+
+
+def excel(head: list[str], body: Iterator[list], stem: str, sheet: str) -> HttpResponse:
+    frame = pd.DataFrame(list(body), columns=head)
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, sheet_name=sheet[:31])
+    response = HttpResponse(buffer.getvalue(), content_type=EXCEL_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx", stem)}"'
+    return response
 
 
 def csv_response(customers: QuerySet, columns: list[KPI]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    lines = (writer.writerow(row) for row in [header(columns)])
-    body = (writer.writerow(row) for row in rows(customers, columns))
-    response = StreamingHttpResponse(
-        (line for part in (lines, body) for line in part), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    return stream_csv(header(columns), rows(customers, columns), "customers")
 
 
 def excel_response(customers: QuerySet, columns: list[KPI]) -> HttpResponse:
-    frame = pd.DataFrame(list(rows(customers, columns)), columns=header(columns))
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False, sheet_name=_("Customers")[:31])
-    response = HttpResponse(buffer.getvalue(), content_type=EXCEL_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
-    return response
+    return excel(header(columns), rows(customers, columns), "customers", _("Customers"))

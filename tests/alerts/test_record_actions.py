@@ -154,3 +154,13 @@ def test_the_customer_list_filters_and_sorts_by_alert_colour(client_a, rep_a):
     assert [c.number for c in page] == ["R", "Y", "G"]
     content = client_a.get(url).content.decode()
     assert '<span class="badge red">Alerts: red</span>' in content
+
+
+def test_the_inbox_exports_as_csv_and_excel(client_a, red_customer):
+    response = client_a.get(reverse("alerts:export", args=["csv"]) + "?level=red")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("Colour,Customer number,Customer,Value class,Rule,KPI,KPI value")
+    assert lines[1].startswith("Red,A-1,Alpha Maschinenbau GmbH,A,No purchase for long,Recency")
+    assert len(lines) == 2
+    excel = client_a.get(reverse("alerts:export", args=["xlsx"]))
+    assert excel.content[:2] == b"PK"
