@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from alerts.models import Alert, AlertEvent, ToleranceRule
+from alerts.forms import ToleranceRuleForm
+from alerts.models import Alert, AlertEvent, ToleranceRule, WebhookDelivery
 
 
 @admin.register(ToleranceRule)
 class ToleranceRuleAdmin(admin.ModelAdmin):
+    form = ToleranceRuleForm
     list_display = [
         "name",
         "kpi",
@@ -31,6 +33,7 @@ class ToleranceRuleAdmin(admin.ModelAdmin):
                     "notify_managers_on_red",
                     "escalating",
                     "extra_recipients",
+                    "webhook_url",
                 ]
             },
         ),
@@ -59,3 +62,10 @@ class AlertAdmin(admin.ModelAdmin):
     readonly_fields = ["customer", "rule", "level", "kpi_value", "bound", "opened_at",
                        "changed_at", "resolved_at"]  # fmt: skip
     inlines = [AlertEventInline]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["event", "url", "status", "attempts", "retry_after", "sent_at"]
+    list_filter = ["status"]
+    readonly_fields = ["event", "url", "attempts", "error", "created_at", "sent_at"]

@@ -31,6 +31,10 @@ class AcknowledgeForm(forms.Form):
 
 
 class ToleranceRuleForm(forms.ModelForm):
+    webhook_url = forms.URLField(
+        label=_("Webhook"), required=False, assume_scheme="https",
+        help_text=ToleranceRule._meta.get_field("webhook_url").help_text,
+    )  # fmt: skip
     value_classes = forms.MultipleChoiceField(
         label=_("Value classes"), choices=ValueClass.choices, required=False,
         widget=forms.CheckboxSelectMultiple,

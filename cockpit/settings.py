@@ -319,4 +319,3 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "alerts.Alert", "include_fields": ["state", "snoozed_until", "resolved_at"]},
 )
 PERSONAL_DATA_HOOKS = ["alerts.privacy", "agenda.privacy"]
-FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional until Django 6

@@ -118,3 +118,11 @@ def test_setting_a_webhook_does_not_replay_old_events(receiver, customer_a):
         quiet.save()
     assert quiet.webhook_since == timezone.make_aware(dt.datetime(2026, 6, 30, 9), dt.UTC)
     assert webhooks.queue_webhooks() == 0
+
+
+def test_an_admin_sets_a_webhook_in_the_admin(admin_user, client):
+    client.force_login(admin_user)
+    page = client.get("/admin/alerts/tolerancerule/add/")
+    assert page.status_code == 200
+    assert 'name="webhook_url"' in page.content.decode()
+    assert client.get("/admin/alerts/webhookdelivery/").status_code == 200
