@@ -173,6 +173,7 @@ def write_transactions(
             r.due_on, r.paid_on, %(now)s
         FROM {STAGING} r JOIN customers_customer c ON c.number = r.customer_number
         WHERE true
+        ORDER BY c.id  -- index entries in key order: the customer-led indexes grow at the end
         ON CONFLICT DO NOTHING
     """,
         params,
@@ -201,6 +202,7 @@ def write_interactions(frame: pd.DataFrame, progress: Progress) -> ImportResult:
             COALESCE(r.summary, ''), r.source, r.external_ref, %(now)s
         FROM {STAGING} r JOIN customers_customer c ON c.number = r.customer_number
         WHERE true
+        ORDER BY c.id  -- index entries in key order: the customer-led indexes grow at the end
         ON CONFLICT DO NOTHING
     """,
         params,

@@ -31,7 +31,11 @@ class Interaction(models.Model):
     """One touchpoint with a customer or one of its contact persons."""
 
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="interactions"
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="interactions",
+        db_index=False,  # interaction_customer_time_idx and interaction_kpi_idx lead with it
     )
     contact = models.ForeignKey(
         Contact,
@@ -143,7 +147,11 @@ class Transaction(models.Model):
     customer (order, invoice, contract) or reduces net revenue (return, credit note)."""
 
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="transactions"
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="transactions",
+        db_index=False,  # transaction_kpi_idx leads with it
     )
     kind = models.CharField(_("type"), max_length=16, choices=TransactionKind.choices)
     occurred_on = models.DateField(_("date"))
