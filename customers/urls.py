@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_create, name="create"),
     path("export.<str:file_format>", views.customer_export, name="export"),
+    path("kpis.<str:file_format>", views.kpi_export, name="export_kpis"),
     path("<str:number>/", views.customer_detail, name="detail"),
     path("<str:number>/edit/", views.customer_update, name="update"),
     path("<str:number>/contacts/new/", views.contact_edit, name="contact_create"),

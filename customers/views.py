@@ -13,6 +13,7 @@ from customers.charts import monthly_revenue, revenue_sparkline
 from customers.filtersets import DRILL_DOWN_FILTERS, CustomerFilterSet
 from customers.forms import ContactForm, CustomerForm, InteractionForm, TransactionForm
 from customers.kpis.catalogue import BY_NAME, kpis_by_group
+from customers.kpis.export import kpi_header, kpi_rows
 from customers.listing import list_extensions
 from customers.models import Customer, CustomerKPI
 from customers.panels import record_panels
@@ -80,6 +81,18 @@ def listed_customers(request: HttpRequest) -> tuple[CustomerFilterSet, QuerySet]
         customers = extension.annotate(customers)
     filterset = CustomerFilterSet(request.GET, queryset=customers, request=request)
     return filterset, stable_order(filterset.qs)
+
+
+@require_GET
+def kpi_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """Every catalogue KPI of the customers the list shows, one row each."""
+    _filterset, customers = listed_customers(request)
+    kpis = CustomerKPI.objects.filter(customer__in=customers.order_by().values("pk"))
+    if file_format == "csv":
+        return list_export.stream_csv(kpi_header(), kpi_rows(kpis), "kpis")
+    if file_format == "xlsx":
+        return list_export.excel(kpi_header(), kpi_rows(kpis), "kpis", "KPIs")
+    raise Http404(_("Export as .csv or .xlsx."))
 
 
 @require_GET

@@ -72,3 +72,19 @@ def test_a_list_longer_than_the_count_cap_says_so_instead_of_counting_all(
     assert len(response.context["page"]) == 3
     monkeypatch.setattr("customers.views.LIST_COUNT_CAP", 3)
     assert "3 customers" in client_manager.get(reverse("customers:list")).content.decode()
+
+
+def test_every_kpi_of_the_listed_customers_exports(client_a, customer_a, customer_b):
+    CustomerKPI.objects.create(customer=customer_a, as_of=timezone.localdate(),
+                               computed_at=timezone.now(), recency_days=12, frequency=3,
+                               value_class="A", lifecycle_phase="loyal")  # fmt: skip
+    CustomerKPI.objects.create(customer=customer_b, as_of=timezone.localdate(),
+                               computed_at=timezone.now(), lifecycle_phase="loyal")  # fmt: skip
+    response = client_a.get(reverse("customers:export_kpis", args=["csv"]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(r["customer_number"], r["recency_days"], r["value_class"]) for r in rows] == [
+        ("A-1", "12", "A")
+    ]
+    excel = pd.read_excel(io.BytesIO(client_a.get(reverse("customers:export_kpis",
+                                                          args=["xlsx"])).content))  # fmt: skip
+    assert list(excel["customer_number"]) == ["A-1"]
