@@ -50,4 +50,9 @@ def test_a_rep_completes_a_call_from_my_day_and_the_contact_is_back_in_time(page
     logged = Interaction.objects.get(task=call)
     assert (logged.user, logged.contact, logged.rating) == (rep, person, "positive")
     save_screenshot(page, "record-after-completing-a-call")
+    with page.expect_navigation():
+        page.select_option("#language-select", "de")  # the header's language switch
+    page.goto("/agenda/")
+    assert page.locator("h1").inner_text() == "Mein Tag"
+    save_screenshot(page, "my-day-de")
     assert page.console_errors == []
