@@ -38,7 +38,8 @@ def _run_in_language(job: ImportJob, *, dry_run: bool) -> None:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.INVALID if dry_run else ImportJob.Status.FAILED,
             problems=[asdict(p) for p in failed.problems[:MAX_PROBLEMS_KEPT]],
-            problem_count=len(failed.problems), progress=100, finished_at=timezone.now(),
+            problem_count=len(failed.problems), progress=100, step="",
+            finished_at=timezone.now(),
         )  # fmt: skip
         return
     done = {"status": ImportJob.Status.CHECKED if dry_run else ImportJob.Status.DONE,
