@@ -1,8 +1,7 @@
 """The agenda's part of personal-data exports and erasures (settings.PERSONAL_DATA_HOOKS)."""
 
-from django.forms.models import model_to_dict
-
 from agenda.models import Task
+from customers.privacy import as_dict
 
 
 def _tasks(customer, contact):
@@ -11,7 +10,7 @@ def _tasks(customer, contact):
 
 
 def export(customer, contact) -> dict:
-    return {"tasks": [model_to_dict(t) | {"id": t.pk} for t in _tasks(customer, contact)]}
+    return {"tasks": [as_dict(task) for task in _tasks(customer, contact)]}
 
 
 def erase(customer, contact) -> None:

@@ -11,7 +11,6 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from customers.models import Contact, Customer, CustomerKPI, DataRightsRequest, Interaction
@@ -24,19 +23,26 @@ def _hooks() -> list:
     return [import_module(path) for path in settings.PERSONAL_DATA_HOOKS]
 
 
-def _rows(queryset, exclude: tuple[str, ...] = ()) -> list[dict]:
-    return [model_to_dict(row, exclude=exclude) | {"id": row.pk} for row in queryset]
+def as_dict(instance) -> dict:
+    """Every stored field, the read-only ones too (model_to_dict leaves those out)."""
+    return {
+        field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields
+    }
+
+
+def _rows(queryset) -> list[dict]:
+    return [as_dict(row) for row in queryset]
 
 
 def export_customer(customer: Customer, user) -> dict:
     kpi = CustomerKPI.objects.filter(customer=customer).first()
     data = {
         "exported_at": timezone.now(),
-        "customer": model_to_dict(customer) | {"id": customer.pk},
+        "customer": as_dict(customer),
         "contacts": _rows(customer.contacts.all()),
         "interactions": _rows(customer.interactions.all()),
         "transactions": _rows(customer.transactions.all()),
-        "kpis": model_to_dict(kpi) if kpi else None,
+        "kpis": as_dict(kpi) if kpi else None,
     }
     for hook in _hooks():
         data |= hook.export(customer, None)
@@ -49,7 +55,7 @@ def export_customer(customer: Customer, user) -> dict:
 def export_contact(contact: Contact, user) -> dict:
     data = {
         "exported_at": timezone.now(),
-        "contact": model_to_dict(contact) | {"id": contact.pk},
+        "contact": as_dict(contact),
         "customer": {"number": contact.customer.number, "name": contact.customer.name},
         "interactions": _rows(contact.interactions.all()),
     }

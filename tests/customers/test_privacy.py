@@ -35,7 +35,9 @@ def test_the_export_holds_everything_about_the_customer(client_manager, manager,
         'attachment; filename="personal-data-customer-P-1.json"'
     )
     assert data["customer"]["name"] == "Erika Mustermann"
-    assert [i["summary"] for i in data["interactions"]] == ["Told us about her new job"]
+    assert [(i["summary"], i["occurred_on"]) for i in data["interactions"]] == [
+        ("Told us about her new job", str(private_customer.interactions.get().occurred_on))
+    ]
     assert [t["amount"] for t in data["transactions"]] == ["80.00"]
     assert [t["notes"] for t in data["tasks"]] == ["Ask about the move"]
     logged = DataRightsRequest.objects.get()
