@@ -70,3 +70,9 @@ def test_the_templates_carry_the_header_and_an_example(client_manager):
 def test_the_upload_page_reads_in_german(client_manager):
     page = client_manager.get(reverse("imports:upload"), HTTP_ACCEPT_LANGUAGE="de")
     assert "Datei importieren" in page.content.decode()
+
+
+def test_a_rep_sent_to_a_managers_page_is_told_why(client_a):
+    response = client_a.get(reverse("imports:upload"), HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 403
+    assert "Nur für Manager und Admins." in response.content.decode()
