@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.imports.checks import ImportFailed, Problem
+from customers.imports.checks import TRUE, ImportFailed, Problem
 from customers.imports.layouts import CUSTOMERS, INTERACTIONS, TRANSACTIONS, Layout
 from customers.kpis.sql import analyze_after, distinct
 
@@ -218,9 +218,7 @@ def write_interactions(frame: pd.DataFrame, progress: Progress) -> ImportResult:
 def write_customers(frame: pd.DataFrame, progress: Progress) -> ImportResult:
     """New numbers are created, known ones updated where a value differs."""
     frame = frame.assign(
-        contact_opt_out=frame["contact_opt_out"]
-        .str.lower()
-        .isin({"yes", "y", "true", "1", "ja", "x"}),
+        contact_opt_out=frame["contact_opt_out"].str.lower().isin(TRUE),
     )
     _stage(frame, STAGING_TYPES[CUSTOMERS.kind])
     progress(60, "staged")
