@@ -15,7 +15,7 @@ from agenda import calendar, services
 from agenda.choices import TaskOrigin, TaskStatus
 from agenda.forms import ActionPlanForm, CancelTaskForm, CompleteTaskForm, TaskForm
 from agenda.models import ActionPlan, Task
-from alerts.choices import LEVEL_RANK, AlertState
+from alerts.choices import AlertState
 from alerts.models import Alert
 from cockpit.roles import is_manager
 from customers.models import Customer
@@ -60,9 +60,8 @@ def my_day(request: HttpRequest) -> HttpResponse:
         Alert.objects.visible_to(request.user)
         .filter(customer__owner=person, state=AlertState.OPEN)
         .select_related("customer", "customer__kpi", "rule")
-        .order_by("opened_at")[:100]
+        .reddest_first()[:100]
     )
-    alerts.sort(key=lambda a: (-LEVEL_RANK[a.level], a.opened_at))
     contacts_due = (
         Customer.objects.visible_to(request.user)
         .filter(owner=person, contact_opt_out=False, kpi__contact_due_on__lte=week_end)

@@ -132,6 +132,20 @@ class AlertQuerySet(OfCustomerQuerySet):
     def unresolved(self) -> "AlertQuerySet":
         return self.exclude(state=AlertState.RESOLVED)
 
+    def reddest_first(self) -> "AlertQuerySet":
+        """Red before yellow, then A before B before C customers, then the oldest."""
+        return self.annotate(
+            level_rank=models.Case(
+                models.When(level=Level.RED, then=0), default=1, output_field=models.IntegerField()
+            ),
+            value_rank=models.Case(
+                models.When(customer__kpi__value_class="A", then=0),
+                models.When(customer__kpi__value_class="B", then=1),
+                default=2,
+                output_field=models.IntegerField(),
+            ),
+        ).order_by("level_rank", "value_rank", "opened_at", "id")
+
 
 class Alert(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="alerts")

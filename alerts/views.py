@@ -3,7 +3,6 @@ from collections.abc import Iterator
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -67,16 +66,7 @@ def inbox_alerts(request: HttpRequest):
         Alert.objects.visible_to(request.user)
         .filter(state=AlertState.OPEN)
         .select_related("customer", "customer__owner", "customer__kpi", "rule")
-        .annotate(
-            level_rank=Case(When(level=Level.RED, then=0), default=1, output_field=IntegerField()),
-            value_rank=Case(
-                When(customer__kpi__value_class="A", then=0),
-                When(customer__kpi__value_class="B", then=1),
-                default=2,
-                output_field=IntegerField(),
-            ),
-        )
-        .order_by("level_rank", "value_rank", "opened_at", "id")
+        .reddest_first()
     )
     level = request.GET.get("level")
     if level in (Level.RED, Level.YELLOW):

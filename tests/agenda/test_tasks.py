@@ -185,3 +185,17 @@ def test_the_calendar_feed_lists_the_users_open_tasks(client, rep_a, customer_a)
     assert "DTSTART;VALUE=DATE:20260702" in body
     assert "Done already" not in body
     assert client.get("/agenda/calendar/forged.ics").status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_my_day_shows_red_first_even_behind_a_hundred_older_yellow_alerts(client_a, rep_a):
+    ToleranceRule.objects.all().delete()
+    late = rule(name="Late")
+    for n in range(101):
+        Alert.objects.create(customer=CustomerFactory(owner=rep_a), rule=late, level="yellow",
+                             state="open", bound=1, opened_at=NOW - dt.timedelta(days=200 - n),
+                             changed_at=NOW)  # fmt: skip
+    red = Alert.objects.create(customer=CustomerFactory(owner=rep_a), rule=late, level="red",
+                               state="open", bound=2, opened_at=NOW, changed_at=NOW)  # fmt: skip
+    shown = client_a.get(reverse("agenda:my_day")).context["alerts"]
+    assert (shown[0], len(shown)) == (red, 100)
