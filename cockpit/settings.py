@@ -11,7 +11,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from cockpit.envvars import env_bool, env_int, env_list, env_str
+from cockpit.envvars import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -212,6 +212,15 @@ KPI_VALUE_CLASS_A_PERCENT = env_int("KPI_VALUE_CLASS_A_PERCENT", 80)  # share of
 KPI_VALUE_CLASS_B_PERCENT = env_int("KPI_VALUE_CLASS_B_PERCENT", 15)
 KPI_NIGHTLY_RECOMPUTE = env_bool("KPI_NIGHTLY_RECOMPUTE", True)
 KPI_NIGHTLY_AT = env_str("KPI_NIGHTLY_AT", "02:30")  # local time of the nightly full run
+# Which 12-month figure value classes cut: past revenue ("revenue_12m") or the predicted
+# customer lifetime value ("clv_12m", falls back to revenue while no model is fitted).
+KPI_VALUE_CLASS_BASIS = env_str("KPI_VALUE_CLASS_BASIS", "revenue_12m")
+
+# Predictive value (BG/NBD + Gamma-Gamma), fitted in every full run
+PREDICTIVE_MIN_REPEAT_CUSTOMERS = env_int("PREDICTIVE_MIN_REPEAT_CUSTOMERS", 400)
+PREDICTIVE_FIT_SAMPLE = env_int("PREDICTIVE_FIT_SAMPLE", 100_000)  # customers in the fit, at most
+PREDICTIVE_HOLDOUT_WEEKS = env_int("PREDICTIVE_HOLDOUT_WEEKS", 26)  # 0: no holdout check
+PREDICTIVE_CLV_MONTHLY_DISCOUNT_PERCENT = env_float("PREDICTIVE_CLV_MONTHLY_DISCOUNT_PERCENT", 1.0)
 
 CELERY_BEAT_SCHEDULE = {}
 if KPI_NIGHTLY_RECOMPUTE:

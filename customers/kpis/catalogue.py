@@ -17,6 +17,8 @@ class Unit(StrEnum):
     COUNT = "count"
     MONEY = "money"
     PERCENT = "percent"
+    PROBABILITY = "probability"  # stored 0..1, shown as a percentage
+    NUMBER = "number"  # an expected count: a fraction
     RATIO = "ratio"
     SCORE = "score"
     LABEL = "label"
@@ -37,6 +39,7 @@ class Group(StrEnum):
     CONTACT = "contact"
     COST_TO_SERVE = "cost_to_serve"
     SCORES = "scores"
+    PREDICTED = "predicted"
 
 
 GROUP_LABELS: dict[Group, Promise] = {
@@ -48,6 +51,7 @@ GROUP_LABELS: dict[Group, Promise] = {
     Group.CONTACT: _("Contact"),
     Group.COST_TO_SERVE: _("Cost to serve"),
     Group.SCORES: _("Scores"),
+    Group.PREDICTED: _("Predicted value"),
 }
 
 
@@ -410,6 +414,36 @@ CATALOGUE: tuple[KPI, ...] = (
         _(
             "Prospect, new, growing, loyal, at risk, lapsed or terminated (see the rules in "
             "the documentation)."
+        ),
+    ),
+    KPI(
+        "p_alive",
+        _("Probability still active"),
+        Unit.PROBABILITY,
+        Good.HIGH,
+        Group.PREDICTED,
+        _(
+            "How likely the customer still buys, from how often and how recently they bought "
+            "(BG/NBD model). Empty until a customer has bought a second time."
+        ),
+    ),
+    KPI(
+        "expected_purchases_90d",
+        _("Expected purchases, next 90 days"),
+        Unit.NUMBER,
+        Good.HIGH,
+        Group.PREDICTED,
+        _("Purchase days the model expects in the next 90 days (BG/NBD)."),
+    ),
+    KPI(
+        "clv_12m",
+        _("Customer lifetime value, 12 months"),
+        Unit.MONEY,
+        Good.HIGH,
+        Group.PREDICTED,
+        _(
+            "Expected spend of the next 12 months, discounted monthly (BG/NBD purchases "
+            "times Gamma-Gamma spend per purchase)."
         ),
     ),
 )

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from customers.choices import PURCHASE_KINDS, REDUCTION_KINDS, InteractionKind, LifecyclePhase
 from customers.kpis.cadence import IN_PERSON_CHANNELS, CadenceColumns, cadence_expressions
+from customers.kpis.predictive import PREDICTION_TABLE, value_class_basis
 from customers.kpis.sql import date_param, days_between, distinct, id_in, ids_param
 from customers.models import RFMSegment
 
@@ -59,6 +60,7 @@ class Cuts:
     monetary: list[float]
     value_class_a: float | None
     value_class_b: float | None
+    basis: str = "revenue_12m"  # the KPI the value class limits cut
 
     @classmethod
     def from_json(cls, data: dict) -> "Cuts | None":
@@ -260,6 +262,9 @@ def base_columns() -> dict[str, str]:
         "negative_12m": "COALESCE(i.negative_12m, 0)",
         "satisfaction_avg_12m": "i.satisfaction_avg_12m",
         "service_load_12m": "COALESCE(i.service_load_12m, 0)",
+        "p_alive": "p.p_alive",
+        "expected_purchases_90d": "p.expected_purchases_90d",
+        "clv_12m": "p.clv_12m",
     }
 
 
@@ -325,6 +330,9 @@ def kpi_columns(cuts: Cuts | None) -> dict[str, str]:
             "CASE WHEN b.revenue_12m > 0 THEN b.service_load_12m * 1000.0 / b.revenue_12m END"
         ),
         "lifecycle_phase": phase,
+        "p_alive": "b.p_alive",
+        "expected_purchases_90d": "b.expected_purchases_90d",
+        "clv_12m": "b.clv_12m",
     }
     if cuts is None:
         # Book-wide scores come from a full run's cuts; until then they stay empty.
@@ -337,7 +345,7 @@ def kpi_columns(cuts: Cuts | None) -> dict[str, str]:
         }
     else:
         scores = score_expressions(
-            cuts, "b.recency_days", "b.frequency", "b.monetary_total", "b.revenue_12m"
+            cuts, "b.recency_days", "b.frequency", "b.monetary_total", f"b.{cuts.basis}"
         )
     cadence = CadenceColumns(
         as_of=as_of,
@@ -368,6 +376,7 @@ def upsert_sql(customer_filter: str, cuts: Cuts | None, table: str = KPI_TABLE) 
             FROM customers_customer c
             LEFT JOIN ({_transaction_aggregate(tx_filter)}) t ON t.customer_id = c.id
             LEFT JOIN ({_interaction_aggregate(tx_filter)}) i ON i.customer_id = c.id
+            LEFT JOIN {PREDICTION_TABLE} p ON p.customer_id = c.id
             WHERE {customer_filter}
             {_materialized()}
         ) b
@@ -433,14 +442,15 @@ def _values_at_positions(table: str, column: str, order: str, positions: list[in
     return values
 
 
-def _value_class_limit(table: str, share: Decimal, total: Decimal) -> float | None:
-    """The smallest 12-month revenue among the customers that make the first ``share``."""
+def _value_class_limit(table: str, basis: str, share: Decimal, total: Decimal) -> float | None:
+    """The smallest value of ``basis`` (12-month revenue or CLV) among the customers that
+    make the first ``share`` of its total."""
     sql = f"""
-        SELECT MIN(revenue_12m) FROM (
-            SELECT revenue_12m, SUM(revenue_12m) OVER (
-                ORDER BY revenue_12m DESC, customer_id
+        SELECT MIN({basis}) FROM (
+            SELECT {basis}, SUM({basis}) OVER (
+                ORDER BY {basis} DESC, customer_id
                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
-            FROM {table} WHERE revenue_12m > 0
+            FROM {table} WHERE {basis} > 0
         ) ranked WHERE COALESCE(before, 0) < %s
     """
     with connection.cursor() as cursor:
@@ -450,10 +460,11 @@ def _value_class_limit(table: str, share: Decimal, total: Decimal) -> float | No
 
 
 def compute_cuts(table: str = KPI_TABLE) -> Cuts:
-    """Quintile cut-offs over buying customers and the A/B revenue limits, from CustomerKPI."""
+    """Quintile cut-offs over buying customers and the A/B value limits, from CustomerKPI."""
+    basis = value_class_basis()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*), SUM(CASE WHEN revenue_12m > 0 THEN revenue_12m ELSE 0 END) "
+            f"SELECT COUNT(*), SUM(CASE WHEN {basis} > 0 THEN {basis} ELSE 0 END) "
             f"FROM {table} WHERE frequency > 0"
         )
         buyers, total_revenue = cursor.fetchone()
@@ -469,8 +480,9 @@ def compute_cuts(table: str = KPI_TABLE) -> Cuts:
         monetary=[
             float(v) for v in _values_at_positions(table, "monetary_total", "ASC", positions)
         ],
-        value_class_a=_value_class_limit(table, a_share, total) if total > 0 else None,
-        value_class_b=_value_class_limit(table, b_share, total) if total > 0 else None,
+        value_class_a=_value_class_limit(table, basis, a_share, total) if total > 0 else None,
+        value_class_b=_value_class_limit(table, basis, b_share, total) if total > 0 else None,
+        basis=basis,
     )
 
 
@@ -478,7 +490,7 @@ def apply_scores(cuts: Cuts, table: str = KPI_TABLE) -> int:
     """Set scores, segment, value class and the contact cadence that depends on them, of
     every row whose values differ under ``cuts``."""
     expressions = score_expressions(
-        cuts, "k.recency_days", "k.frequency", "k.monetary_total", "k.revenue_12m"
+        cuts, "k.recency_days", "k.frequency", "k.monetary_total", f"k.{cuts.basis}"
     )
     expressions |= cadence_expressions(
         CadenceColumns(

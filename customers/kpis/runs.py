@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
-from customers.kpis import engine, swap
+from customers.kpis import engine, predictive, swap
 from customers.models import Customer, KPIRun
 from customers.signals import kpis_recomputed
 
@@ -40,6 +40,17 @@ def start_full_run(as_of: dt.date) -> KPIRun:
         raise RecomputeAlreadyRunning(
             f"a full KPI run as of {running.as_of} is running since {running.started_at:%H:%M}"
         ) from None
+
+
+def begin_full_run(as_of: dt.date) -> KPIRun:
+    """Take the lock and fit the predictive model the chunks join in."""
+    run = start_full_run(as_of)
+    try:
+        predictive.refresh(as_of)
+    except Exception as exc:
+        fail_run(run.pk, repr(exc))
+        raise
+    return run
 
 
 def chunk_ranges(chunk_size: int) -> list[tuple[int, int]]:
@@ -89,7 +100,9 @@ def finish_full_run(run_id: int) -> KPIRun:
         run.finished_at = timezone.now()
         run.save()
         # What changed while the chunks ran went into the old table: redo those customers.
-        engine.recompute_ids(touched_since(run.started_at), run.as_of, cuts)
+        touched = touched_since(run.started_at)
+        predictive.score_customers(touched, run.as_of)
+        engine.recompute_ids(touched, run.as_of, cuts)
     kpis_recomputed.send(sender=KPIRun, as_of=run.as_of, customer_ids=None, run=run)
     return run
 
@@ -112,7 +125,7 @@ def fail_run(run_id: int, error: str) -> None:
 
 def recompute_all(as_of: dt.date, chunk_size: int | None = None) -> KPIRun:
     """A whole full run in this process, chunk after chunk (the command's path)."""
-    run = start_full_run(as_of)
+    run = begin_full_run(as_of)
     try:
         chunks = chunk_ranges(chunk_size or settings.KPI_CHUNK_SIZE)
         KPIRun.objects.filter(pk=run.pk).update(chunks=len(chunks))
@@ -130,6 +143,7 @@ def recompute_customers(customer_ids: Sequence[int], as_of: dt.date) -> KPIRun:
     started = timezone.now()
     cuts = latest_cuts()
     with transaction.atomic():
+        predictive.score_customers(ids, as_of)
         rows = engine.recompute_ids(ids, as_of, cuts)
         if cuts is None:
             # No full run yet: score the (small) book now so colours show at once.

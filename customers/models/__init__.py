@@ -2,6 +2,7 @@ from customers.models.customers import Contact, Customer
 from customers.models.history import Interaction, Transaction
 from customers.models.imports import ImportJob
 from customers.models.kpis import CustomerKPI, CustomerKPISnapshot, KPIRun, RFMSegment
+from customers.models.predictive import CustomerPrediction, PredictiveModel
 from customers.models.privacy import DataRightsRequest
 
 __all__ = [
@@ -9,10 +10,12 @@ __all__ = [
     "Customer",
     "CustomerKPI",
     "CustomerKPISnapshot",
+    "CustomerPrediction",
     "DataRightsRequest",
     "ImportJob",
     "Interaction",
     "KPIRun",
+    "PredictiveModel",
     "RFMSegment",
     "Transaction",
 ]

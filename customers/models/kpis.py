@@ -119,6 +119,10 @@ class CustomerKPI(models.Model):
     relationship_account = models.IntegerField(default=0)
     # cost to serve
     cost_to_serve = models.FloatField(null=True)
+    # predicted (BG/NBD + Gamma-Gamma, see customers/kpis/predictive.py)
+    p_alive = models.FloatField(null=True)
+    expected_purchases_90d = models.FloatField(null=True)
+    clv_12m = models.DecimalField(max_digits=16, decimal_places=2, null=True)
     # scores
     r_score = models.PositiveSmallIntegerField(null=True)
     f_score = models.PositiveSmallIntegerField(null=True)

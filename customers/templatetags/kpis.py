@@ -43,6 +43,10 @@ def format_kpi(name: str, value) -> str:
         return f"{amount} {settings.KPI_CURRENCY}"
     if unit == Unit.PERCENT:
         return f"{number_format(round(float(value), 1), decimal_pos=1, use_l10n=True)} %"
+    if unit == Unit.PROBABILITY:
+        return f"{number_format(round(100 * float(value)), decimal_pos=0, use_l10n=True)} %"
+    if unit == Unit.NUMBER:
+        return number_format(round(float(value), 1), decimal_pos=1, use_l10n=True)
     if unit in (Unit.RATIO, Unit.SCORE) and isinstance(value, float):
         return number_format(round(value, 2), decimal_pos=2, use_l10n=True)
     if unit == Unit.COUNT:
