@@ -127,17 +127,35 @@ def p_alive(params: BGNBD, x, t_x, T) -> np.ndarray:
     return np.where(x > 0, special.expit(-log_odds), 1.0)
 
 
-def expected_purchases(params: BGNBD, t: float, x, t_x, T) -> np.ndarray:
-    """Expected purchases in the next ``t`` weeks given the history, FHL (2005) eq. (10)."""
-    x, t_x, T = _arrays(x, t_x, T)
+def _purchases_if_alive(params: BGNBD, t: float, x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """The numerator of eq. (10): expected purchases in the next ``t`` weeks of a customer
+    known to be alive. It depends on (x, T) only, which books share by the thousand: it is
+    computed once per distinct pair, since the hypergeometric function is the costly part."""
+    # x is a count; T to a thousandth of a day is finer than any date: one integer key.
+    keys = x.astype(np.int64) * 10**12 + np.round(T * WEEK_DAYS * 1000).astype(np.int64)
+    _keys, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    ux, uT = x[first], T[first]
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
-    z = t / (alpha + T + t)
-    hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
+    z = t / (alpha + uT + t)
+    hyp = special.hyp2f1(r + ux, b + ux, a + b + ux - 1, z)
     # ((alpha+T)/(alpha+T+t))^(r+x) * 2F1: in logs, so a long history does not overflow.
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        decayed = np.exp((r + x) * np.log1p(-z) + np.log(hyp))
-        numerator = (a + b + x - 1) / (a - 1) * (1.0 - decayed)
-    return numerator * p_alive(params, x, t_x, T)
+        decayed = np.exp((r + ux) * np.log1p(-z) + np.log(hyp))
+        numerator = (a + b + ux - 1) / (a - 1) * (1.0 - decayed)
+    return numerator[inverse.reshape(-1)]
+
+
+def expected_purchases(
+    params: BGNBD, t: float, x, t_x, T, alive: np.ndarray | None = None
+) -> np.ndarray:
+    """Expected purchases in the next ``t`` weeks given the history, FHL (2005) eq. (10).
+    ``alive``: p_alive of the same histories, when the caller has it already."""
+    x, t_x, T = _arrays(x, t_x, T)
+    if len(x) == 0:
+        return np.zeros(0)
+    if alive is None:
+        alive = p_alive(params, x, t_x, T)
+    return _purchases_if_alive(params, t, x, T) * alive
 
 
 def expected_purchases_new_customer(params: BGNBD, t) -> np.ndarray:
@@ -216,10 +234,11 @@ def customer_lifetime_value(
     times the expected spend per purchase, discounted at the end of the month."""
     x, t_x, T, m = _arrays(x, t_x, T, m)
     per_purchase = expected_spend(spend, x, m)
+    alive = p_alive(purchases, x, t_x, T)
     value = np.zeros_like(x)
     before = np.zeros_like(x)
     for month in range(1, months + 1):
-        cumulative = expected_purchases(purchases, month * MONTH_WEEKS, x, t_x, T)
+        cumulative = expected_purchases(purchases, month * MONTH_WEEKS, x, t_x, T, alive)
         value += per_purchase * (cumulative - before) / (1 + monthly_discount_rate) ** month
         before = cumulative
     return value

@@ -247,7 +247,7 @@ def score(model: PredictiveModel, frame: pd.DataFrame) -> pd.DataFrame:
         p_alive = btyd.p_alive(purchases, x, t_x, T)
         scored["p_alive"] = np.where(x > 0, p_alive.round(6), np.nan)
         scored["expected_purchases_90d"] = btyd.expected_purchases(
-            purchases, HORIZON_90D_WEEKS, x, t_x, T
+            purchases, HORIZON_90D_WEEKS, x, t_x, T, p_alive
         ).round(4)
         if model.has_spend_model:
             scored["clv_12m"] = btyd.customer_lifetime_value(
