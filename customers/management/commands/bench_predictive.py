@@ -144,8 +144,9 @@ class Command(BaseCommand):
         )
         write(f"  non-finite outputs: {non_finite}")
         if model.fitted:
+            purchases, value = np.nansum(outputs[:, 1]), np.nansum(outputs[:, 2])
             write(
                 f"  log-likelihood {model.log_likelihood:.2f}; expected purchases in 90 days, "
-                f"sum {np.nansum(outputs[:, 1]):,.0f}; CLV 12 months, sum {np.nansum(outputs[:, 2]):,.0f}"
+                f"sum {purchases:,.0f}; CLV 12 months, sum {value:,.0f}"
             )
         return model
