@@ -1,10 +1,7 @@
 """The admin's settings pages for tolerance rules, with a live preview of how many
 customers a rule would colour yellow and red today."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,17 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from alerts.evaluation import preview_counts
 from alerts.forms import ToleranceRuleForm
 from alerts.models import ToleranceRule
-from cockpit.roles import is_admin
-
-
-def admin_only(view):
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_admin(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from cockpit.roles import admin_only
 
 
 @admin_only

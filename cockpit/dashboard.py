@@ -26,6 +26,7 @@ SUMMED = [
     "buyers",
     "active_customers",
     "revenue_12m",
+    "expected_revenue_12m",
     "relationship_days_sum",
     "relationship_days_count",
     "reaction_recency_sum",
@@ -192,6 +193,15 @@ class Cockpit:
     history: list[dict] = field(default_factory=list)
     owners: list[dict] = field(default_factory=list)
 
+    def value_class_rows(self) -> list[dict]:
+        """Customers, past and expected 12-month revenue per value class, A to C."""
+        return [
+            {"value_class": value_class, "url": self.filters.list_url(value_class=value_class)}
+            | self.by_value_class[value_class]
+            for value_class in ("A", "B", "C")
+            if value_class in self.by_value_class
+        ]
+
 
 def latest_day() -> dt.date | None:
     return PortfolioCell.objects.aggregate(day=Max("taken_on"))["day"]
@@ -251,11 +261,14 @@ def build_cockpit(filters: CockpitFilters) -> Cockpit:
             "revenue_12m": float(row["revenue_12m"] or 0),
         }
     for row in everyone.values("value_class").annotate(
-        customers=Sum("customers"), revenue_12m=Sum("revenue_12m")
+        customers=Sum("customers"),
+        revenue_12m=Sum("revenue_12m"),
+        expected_revenue_12m=Sum("expected_revenue_12m"),
     ):
         cockpit.by_value_class[row["value_class"]] = {
             "customers": int(row["customers"]),
             "revenue_12m": float(row["revenue_12m"] or 0),
+            "expected_revenue_12m": float(row["expected_revenue_12m"] or 0),
         }
     cockpit.concentration = _concentration(today.filter(dimension=Dimension.CONCENTRATION))
 

@@ -170,6 +170,9 @@ def value_classes(cockpit: Cockpit) -> str:
             "label": [_("Class %(name)s") % {"name": c.value} for c in classes],
             "customers": [cockpit.by_value_class.get(c, {}).get("customers", 0) for c in classes],
             "revenue": [cockpit.by_value_class.get(c, {}).get("revenue_12m", 0) for c in classes],
+            "expected": [
+                cockpit.by_value_class.get(c, {}).get("expected_revenue_12m", 0) for c in classes
+            ],
             "url": [cockpit.filters.list_url(value_class=c.value) for c in classes],
         }
     )
@@ -183,6 +186,12 @@ def value_classes(cockpit: Cockpit) -> str:
         mode="markers+lines", customdata=frame["url"], marker_color="#e67e22",
         hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
     )  # fmt: skip
+    if frame["expected"].any():
+        figure.add_scatter(
+            x=frame["label"], y=frame["expected"], name=_("Expected revenue (next 12 months)"),
+            yaxis="y2", mode="markers+lines", customdata=frame["url"], marker_color="#8e44ad",
+            line={"dash": "dot"}, hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+        )  # fmt: skip
     return _layout(
         figure, height=260, yaxis2={"overlaying": "y", "side": "right", "showgrid": False},
         legend={"orientation": "h"},

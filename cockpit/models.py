@@ -82,6 +82,8 @@ class PortfolioCell(models.Model):
     buyers = models.PositiveIntegerField(default=0)
     active_customers = models.PositiveIntegerField(default=0)
     revenue_12m = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    # the sum of clv_12m: the predicted, discounted revenue of the next 12 months
+    expected_revenue_12m = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     relationship_days_sum = models.BigIntegerField(default=0)
     relationship_days_count = models.PositiveIntegerField(default=0)
     reaction_recency_sum = models.BigIntegerField(default=0)

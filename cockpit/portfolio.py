@@ -28,6 +28,7 @@ def _customers_sql() -> str:
             COALESCE(k.frequency_12m, 0) AS frequency_12m,
             COALESCE(k.contracts_12m, 0) AS contracts_12m,
             COALESCE(k.revenue_12m, 0) AS revenue_12m,
+            COALESCE(k.clv_12m, 0) AS clv_12m,
             k.relationship_days, k.reaction_recency_days,
             CASE WHEN k.contact_overdue_days > 0 THEN 1 ELSE 0 END AS overdue
         FROM customers_customer c
@@ -40,6 +41,7 @@ MEASURES = {
     "buyers": "SUM(CASE WHEN b.frequency > 0 THEN 1 ELSE 0 END)",
     "active_customers": "SUM(CASE WHEN b.frequency_12m > 0 THEN 1 ELSE 0 END)",
     "revenue_12m": "SUM(b.revenue_12m)",
+    "expected_revenue_12m": "SUM(b.clv_12m)",
     "relationship_days_sum": "COALESCE(SUM(b.relationship_days), 0)",
     "relationship_days_count": "COUNT(b.relationship_days)",
     "reaction_recency_sum": "COALESCE(SUM(b.reaction_recency_days), 0)",
@@ -76,13 +78,15 @@ def _insert_dimension(cursor, dimension: str, member: str, params: dict, join: s
 
 
 def _insert_rules(cursor, params: dict) -> int:
+    """Per rule only the customers and their alert colours; the other measures stay 0."""
+    zeros = ", ".join(["0"] * (len(MEASURES) - 1))
     cursor.execute(
         f"""
         INSERT INTO {CELL_TABLE} (taken_on, dimension, member, {KEY}, {", ".join(MEASURES)},
             red_alerts, yellow_alerts)
         SELECT %(taken_on)s, '{Dimension.RULE.value}', CAST(a.rule_id AS TEXT), b.owner_id,
-            b.industry, b.value_class, b.rfm_segment_id, COUNT(*), 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, SUM(CASE WHEN a.level = '{Level.RED.value}' THEN 1 ELSE 0 END),
+            b.industry, b.value_class, b.rfm_segment_id, COUNT(*), {zeros},
+            SUM(CASE WHEN a.level = '{Level.RED.value}' THEN 1 ELSE 0 END),
             SUM(CASE WHEN a.level = '{Level.YELLOW.value}' THEN 1 ELSE 0 END)
         FROM alerts_alert a
         JOIN ({_customers_sql()}) b ON b.customer_id = a.customer_id

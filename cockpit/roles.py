@@ -4,7 +4,10 @@ Sales reps work on their own customers; managers see everything and the cockpit;
 configure (settings pages and the Django admin). Superusers count as admins.
 """
 
+from functools import wraps
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,3 +43,15 @@ def is_manager(user: AbstractBaseUser | AnonymousUser) -> bool:
 def sees_all_customers(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Managers and admins see the whole book; everybody else only their own customers."""
     return is_manager(user)
+
+
+def admin_only(view):
+    """A settings page: 403 for everybody but admins."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_admin(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

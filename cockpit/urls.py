@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cockpit import api, views
+from customers import predictive_views
 
 api_v1 = [
     *api.router.urls,
@@ -21,6 +22,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("customers/", include("customers.urls")),
     path("imports/", include("customers.import_urls")),
+    path("kpis/model/", predictive_views.predictive_model, name="predictive_model"),
     path("alerts/", include("alerts.urls")),
     path("agenda/", include("agenda.urls")),
     path("admin/", admin.site.urls),

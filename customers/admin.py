@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from customers.models import Contact, Customer, Interaction, Transaction
+from customers.models import Contact, Customer, Interaction, PredictiveModel, Transaction
 
 
 class ContactInline(admin.TabularInline):
@@ -47,3 +47,17 @@ class TransactionAdmin(admin.ModelAdmin):
     list_select_related = ["customer"]
     raw_id_fields = ["customer"]
     date_hierarchy = "occurred_on"
+
+
+@admin.register(PredictiveModel)
+class PredictiveModelAdmin(admin.ModelAdmin):
+    """Fits are written by the KPI runs; the admin reads them (also on /kpis/model/)."""
+
+    list_display = ["as_of", "status", "repeat_customers", "log_likelihood", "fitted_at"]
+    list_filter = ["status"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

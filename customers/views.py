@@ -12,10 +12,11 @@ from customers import list_export
 from customers.charts import monthly_revenue, revenue_sparkline
 from customers.filtersets import DRILL_DOWN_FILTERS, CustomerFilterSet
 from customers.forms import ContactForm, CustomerForm, InteractionForm, TransactionForm
+from customers.kpis import predictive
 from customers.kpis.catalogue import BY_NAME, kpis_by_group
 from customers.kpis.export import kpi_header, kpi_rows
 from customers.listing import list_extensions
-from customers.models import Customer, CustomerKPI
+from customers.models import Customer, CustomerKPI, CustomerPrediction
 from customers.panels import record_panels
 from customers.timeline import customer_timeline
 
@@ -144,6 +145,10 @@ def customer_detail(request: HttpRequest, number: str) -> HttpResponse:
         "timeline": customer_timeline(customer),
         "interaction_form": InteractionForm(customer=customer),
         "panels": record_panels(request, customer),
+        "p_alive_text": predictive.p_alive_explanation(
+            CustomerPrediction.objects.filter(customer=customer).first(),
+            predictive.latest_model() if kpi and kpi.frequency else None,
+        ),
     }
     return render(request, "customers/customer_detail.html", context)
 

@@ -25,6 +25,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from customers.choices import PURCHASE_KINDS
 from customers.kpis import btyd
@@ -354,3 +355,33 @@ def value_class_basis() -> str:
         if model is not None and model.has_spend_model:
             return "clv_12m"
     return "revenue_12m"
+
+
+def p_alive_explanation(
+    prediction: CustomerPrediction | None, model: PredictiveModel | None
+) -> str:
+    """One plain sentence on the record: how likely the customer still buys, and why."""
+    if prediction is None:
+        if model is not None and not model.fitted:
+            return _("No prediction: %(reason)s") % {"reason": model.reason}
+        return ""
+    if prediction.repeat_purchases == 0:
+        return _(
+            "Bought once so far: the model cannot yet tell whether this customer is still "
+            "active, so it shows no probability."
+        )
+    if prediction.p_alive is None:
+        return ""
+    weeks_silent = max(prediction.age_weeks - prediction.btyd_recency_weeks, 0)
+    return ngettext(
+        "%(percent)s %% likely still active: bought again on %(repeats)s day within "
+        "%(span)s weeks of the first purchase, and not in the %(silent)s weeks since.",
+        "%(percent)s %% likely still active: bought again on %(repeats)s days within "
+        "%(span)s weeks of the first purchase, and not in the %(silent)s weeks since.",
+        prediction.repeat_purchases,
+    ) % {
+        "percent": round(100 * prediction.p_alive),
+        "repeats": prediction.repeat_purchases,
+        "span": round(prediction.btyd_recency_weeks),
+        "silent": round(weeks_silent),
+    }

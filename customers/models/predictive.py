@@ -77,6 +77,11 @@ class PredictiveModel(models.Model):
             return None
         return 100.0 * (self.holdout_expected - self.holdout_actual) / self.holdout_actual
 
+    @property
+    def holdout_off_by_pct(self) -> float | None:
+        error = self.holdout_error_pct
+        return None if error is None else abs(error)
+
 
 class CustomerPrediction(models.Model):
     """One buying customer's BTYD history (in weeks from the first purchase) and scores."""

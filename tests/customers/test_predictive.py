@@ -21,9 +21,12 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
+from alerts.models import Alert
+from cockpit.portfolio import take_portfolio
 from customers.kpis import btyd, predictive, runs
 from customers.models import CustomerKPI, CustomerPrediction, PredictiveModel
 from tests.customers.test_cdnow import CDNOW
+from tests.conftest import logged_in
 from tests.factories import CustomerFactory, TransactionFactory
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +176,65 @@ def test_scores_stay_finite_on_extreme_histories():
         btyd.customer_lifetime_value(params, spend, x, t_x, T, m),
     ):
         assert np.isfinite(values).all(), values
+
+
+def test_admins_read_the_fit_and_how_far_the_holdout_forecast_was_off(
+    cdnow_sample, admin_user, manager
+):
+    call_command("recompute_kpis", as_of=AS_OF, stdout=io.StringIO())
+    assert logged_in(manager).get("/kpis/model/").status_code == 403
+
+    client = logged_in(admin_user)
+    page = client.get("/kpis/model/").content.decode()
+    assert "Fitted on the purchases up to 1997-09-30, the model forecast 1,653 repeat " in page
+    assert "purchases for the 39 weeks after; customers made 1,882." in page
+    assert "The forecast was 12.1 % too low." in page
+    assert "Repeat customers</dt><dd>1,139</dd>" in page
+
+    client.post("/i18n/setlang/", {"language": "de", "next": "/"})
+    page = client.get("/kpis/model/").content.decode()
+    assert "Die Prognose lag um 12,1 % zu niedrig." in page
+
+
+def test_the_record_explains_p_alive_in_one_sentence(cdnow_sample, admin_user):
+    call_command("recompute_kpis", as_of=AS_OF, stdout=io.StringIO())
+    client = logged_in(admin_user)
+    repeater = CustomerPrediction.objects.filter(repeat_purchases=3).order_by("pk").first()
+    page = client.get(f"/customers/{repeater.customer.number}/").content.decode()
+    percent = round(100 * repeater.p_alive)
+    span, silent = (
+        round(repeater.btyd_recency_weeks),
+        round(repeater.age_weeks - repeater.btyd_recency_weeks),
+    )
+    assert (
+        f"{percent} % likely still active: bought again on 3 days within {span} weeks of the "
+        f"first purchase, and not in the {silent} weeks since."
+    ) in page
+
+    one_timer = CustomerPrediction.objects.filter(repeat_purchases=0).order_by("pk").first()
+    page = client.get(f"/customers/{one_timer.customer.number}/").content.decode()
+    assert "Bought once so far: the model cannot yet tell whether this customer" in page
+
+
+def test_the_cockpit_shows_expected_revenue_by_value_class(cdnow_sample, manager):
+    call_command("recompute_kpis", as_of=AS_OF, stdout=io.StringIO())
+    take_portfolio(AS_OF)
+    page = logged_in(manager).get("/cockpit/").content.decode()
+    for value_class in "ABC":
+        expected = sum(
+            CustomerKPI.objects.filter(value_class=value_class).values_list("clv_12m", flat=True)
+        )
+        assert f"data-expected>{round(expected):,}</td>" in page, value_class
+
+
+def test_a_top_customer_probably_gone_turns_red(cdnow_sample, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("recompute_kpis", as_of=AS_OF, stdout=io.StringIO())
+    gone = CustomerKPI.objects.filter(value_class="A", p_alive__lt=0.25).exclude(
+        lifecycle_phase__in=["terminated", "prospect"]
+    )
+    probably_gone = Alert.objects.filter(rule__kpi="p_alive")
+    assert gone.count() > 0
+    assert set(probably_gone.filter(level="red").values_list("customer_id", flat=True)) == set(
+        gone.values_list("customer_id", flat=True)
+    )
