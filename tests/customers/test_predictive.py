@@ -25,8 +25,8 @@ from alerts.models import Alert
 from cockpit.portfolio import take_portfolio
 from customers.kpis import btyd, predictive, runs
 from customers.models import CustomerKPI, CustomerPrediction, PredictiveModel
-from tests.customers.test_cdnow import CDNOW
 from tests.conftest import logged_in
+from tests.customers.test_cdnow import CDNOW
 from tests.factories import CustomerFactory, TransactionFactory
 
 pytestmark = pytest.mark.django_db
