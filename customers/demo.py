@@ -247,7 +247,7 @@ class DemoBookBuilder:
     def _purchases(self, plan: CustomerPlan, since: dt.date, is_company: bool) -> None:
         rng, as_of = self.rng, self.as_of
         behaviour = plan.behaviour
-        base = rng.lognormvariate(7.3, 0.8) if is_company else rng.lognormvariate(4.6, 0.6)
+        base = rng.lognormvariate(7.0, 0.7) if is_company else rng.lognormvariate(6.0, 0.5)
         for day in self._purchase_days(behaviour, since):
             age = (as_of - day).days
             amount = base * rng.uniform(0.7, 1.3)

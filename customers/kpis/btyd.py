@@ -77,18 +77,33 @@ def bgnbd_log_likelihood(params: BGNBD, x, t_x, T) -> np.ndarray:
     return a1 + a2 + np.logaddexp(a3, a4)
 
 
+# Log-parameters stay within e^-12 .. e^12: where the likelihood keeps rising towards a
+# boundary (a and b of BG/NBD both growing when every customer drops out alike), the
+# optimiser stops at a finite, equally good answer instead of wandering off.
+LOG_BOUND = 12.0
+
+
 def _minimise(negative_log_likelihood, start: np.ndarray) -> optimize.OptimizeResult:
-    result = optimize.minimize(
-        negative_log_likelihood, start, method="L-BFGS-B", options={"maxiter": 2000}
-    )
-    # A second pass from where the first stopped: L-BFGS-B on numeric gradients tends to
-    # stop a little early on flat likelihoods; Nelder-Mead polishes the last digits.
-    return optimize.minimize(
+    bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
+    first = optimize.minimize(
         negative_log_likelihood,
-        result.x,
+        start,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxiter": 2000},
+    )
+    # L-BFGS-B on numeric gradients stops a little early on flat likelihoods; Nelder-Mead
+    # from there polishes the last digits when it can.
+    polished = optimize.minimize(
+        negative_log_likelihood,
+        first.x,
         method="Nelder-Mead",
+        bounds=bounds,
         options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000, "maxfev": 8000},
     )
+    if polished.success and polished.fun <= first.fun:
+        return polished
+    return first
 
 
 def fit_bgnbd(x, t_x, T) -> Fit:
