@@ -24,6 +24,7 @@ from django.core.management import call_command
 from alerts.models import Alert
 from cockpit.portfolio import take_portfolio
 from customers.kpis import btyd, predictive, runs
+from customers.management.commands.bench_predictive import cdnow_summary
 from customers.models import CustomerKPI, CustomerPrediction, PredictiveModel
 from tests.conftest import logged_in
 from tests.customers.test_cdnow import CDNOW
@@ -238,3 +239,14 @@ def test_a_top_customer_probably_gone_turns_red(cdnow_sample, django_capture_on_
     assert set(probably_gone.filter(level="red").values_list("customer_id", flat=True)) == set(
         gone.values_list("customer_id", flat=True)
     )
+
+
+def test_the_cdnow_master_zero_value_repeat_buyer_does_not_break_the_spend_fit():
+    path = CDNOW / "CDNOW_master.txt"
+    if not path.exists():
+        pytest.skip(f"CDNOW data not found at {path}")
+    model = predictive.fit_model(cdnow_summary(path, AS_OF), AS_OF, holdout_weeks=0)
+    assert model.status == PredictiveModel.Status.FITTED
+    assert (model.customers, model.repeat_customers) == (23570, 11516)
+    assert (model.spend_customers, model.spend_zero_excluded) == (11515, 1)
+    assert model.q > 1 and model.log_likelihood == pytest.approx(-173425.92, abs=0.01)
