@@ -85,25 +85,25 @@ LOG_BOUND = 12.0
 
 def _minimise(negative_log_likelihood, start: np.ndarray) -> optimize.OptimizeResult:
     bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
-    first = optimize.minimize(
+    result = optimize.minimize(
         negative_log_likelihood,
         start,
         method="L-BFGS-B",
         bounds=bounds,
-        options={"maxiter": 2000},
+        options={"maxiter": 2000, "ftol": 1e-12, "gtol": 1e-9},
     )
-    # L-BFGS-B on numeric gradients stops a little early on flat likelihoods; Nelder-Mead
-    # from there polishes the last digits when it can.
-    polished = optimize.minimize(
+    if result.success:
+        return result
+    # Numeric gradients can make the line search give up near the optimum; the simplex
+    # method needs no gradient and takes over from there.
+    fallback = optimize.minimize(
         negative_log_likelihood,
-        first.x,
+        result.x,
         method="Nelder-Mead",
         bounds=bounds,
         options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000, "maxfev": 8000},
     )
-    if polished.success and polished.fun <= first.fun:
-        return polished
-    return first
+    return fallback if fallback.success else result
 
 
 def fit_bgnbd(x, t_x, T) -> Fit:
