@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from customers.benchdata import AS_OF, PREFIX, date_minus, series, timed
-from customers.kpis import runs
+from customers.kpis import predictive, runs
 from customers.kpis.sql import days_between
 from customers.models import Customer, CustomerKPI, CustomerKPISnapshot, KPIRun
 from customers.signals import kpis_recomputed
@@ -105,6 +105,13 @@ class Command(BaseCommand):
         steady = runs.recompute_all(AS_OF)
         nightly = time.perf_counter() - started
 
+        predictive_times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            model = predictive.refresh(AS_OF)
+            predictive_times.append(time.perf_counter() - started)
+        predictive_step = statistics.median(predictive_times)
+
         touched = self.add_transactions(10_000)
         incremental_times = []
         for _ in range(repeat):
@@ -118,6 +125,11 @@ class Command(BaseCommand):
         write(
             f"(b) full recompute of every KPI into an empty table: {full:.2f} s (median), "
             f"{rows} rows written"
+        )
+        write(
+            f"    of which the predictive model (summary, fit, holdout check, scoring, "
+            f"writing): {predictive_step:.2f} s (median); fit {model.fit_seconds:.2f} s, "
+            f"scoring {model.score_seconds:.2f} s, {model.get_status_display()}"
         )
         write(f"(c) ratio b/a: {full / naive:.2f}")
         write(
@@ -161,14 +173,15 @@ class Command(BaseCommand):
         iday = "((c.id * 3571 + t.g * 7907) % 700)"
         timed(f"""
             INSERT INTO customers_interaction (customer_id, channel, direction, kind,
-                occurred_at, occurred_on, rating, satisfaction, summary, created_at)
+                occurred_at, occurred_on, rating, satisfaction, summary, source, external_ref,
+                created_at)
             SELECT c.id, 'phone',
                 CASE WHEN t.g % 2 = 0 THEN 'inbound' ELSE 'outbound' END,
                 CASE WHEN (c.id + t.g) % 11 = 0 THEN 'complaint' ELSE 'contact' END,
                 {now}, {date_minus(iday)},
                 CASE (c.id + t.g) % 3 WHEN 0 THEN 'positive' WHEN 1 THEN 'neutral'
                     ELSE 'negative' END,
-                1 + (c.id + t.g) % 5, '', {now}
+                1 + (c.id + t.g) % 5, '', 'bench', '', {now}
             FROM customers_customer c CROSS JOIN {series(interactions, "t")}
         """)  # fmt: skip
         for table in ("customers_customer", "customers_transaction", "customers_interaction"):
