@@ -30,3 +30,35 @@ def timed(sql: str, params=None) -> float:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
     return time.perf_counter() - started
+
+
+# Derived tables without database foreign keys: TRUNCATE ... CASCADE does not reach them.
+DERIVED_TABLES = (
+    "customers_customerkpisnapshot",
+    "customers_customerkpi",
+    "customers_customerprediction",
+    "customers_predictivemodel",
+    "customers_kpirun",
+)
+BOOK_TABLES = (
+    "alerts_notification_events",
+    "alerts_notification",
+    "alerts_alertevent",
+    "alerts_alert",
+    "alerts_rulestate",
+    *DERIVED_TABLES,
+    "customers_interaction",
+    "customers_transaction",
+    "customers_contact",
+    "customers_customer",
+)
+
+
+def wipe_book() -> None:
+    """Empty a benchmark database's book in seconds (never the ORM's cascade: it loads
+    every related row into memory, 14 GB for a million customers)."""
+    if connection.vendor == "postgresql":
+        timed(f"TRUNCATE {', '.join(BOOK_TABLES)} CASCADE")
+        return
+    for table in BOOK_TABLES:
+        timed(f"DELETE FROM {table}")

@@ -3,9 +3,10 @@
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
@@ -123,14 +124,33 @@ def fail_run(run_id: int, error: str) -> None:
     )
 
 
-def recompute_all(as_of: dt.date, chunk_size: int | None = None) -> KPIRun:
-    """A whole full run in this process, chunk after chunk (the command's path)."""
+def _run_chunks_in_parallel(run_id: int, chunks: list[tuple[int, int]], workers: int) -> None:
+    """The chunks on ``workers`` database connections at once, as that many Celery workers
+    would share them (PostgreSQL; each thread has its own connection)."""
+
+    def one(chunk: tuple[int, int]) -> int:
+        try:
+            return run_chunk(run_id, *chunk)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _rows in pool.map(one, chunks):
+            pass
+
+
+def recompute_all(as_of: dt.date, chunk_size: int | None = None, workers: int = 1) -> KPIRun:
+    """A whole full run in this process (the command's path): chunk after chunk, or on
+    ``workers`` connections at once on PostgreSQL."""
     run = begin_full_run(as_of)
     try:
         chunks = chunk_ranges(chunk_size or settings.KPI_CHUNK_SIZE)
         KPIRun.objects.filter(pk=run.pk).update(chunks=len(chunks))
-        for first_id, last_id in chunks:
-            run_chunk(run.pk, first_id, last_id)
+        if workers > 1 and connection.vendor == "postgresql":
+            _run_chunks_in_parallel(run.pk, chunks, workers)
+        else:
+            for first_id, last_id in chunks:
+                run_chunk(run.pk, first_id, last_id)
         return finish_full_run(run.pk)
     except Exception as exc:
         fail_run(run.pk, repr(exc))

@@ -14,7 +14,7 @@ from django.db.models.functions import Mod
 
 from alerts.evaluation import evaluate
 from alerts.models import ToleranceRule
-from customers.benchdata import AS_OF, PREFIX, series, timed
+from customers.benchdata import AS_OF, PREFIX, series, timed, wipe_book
 from customers.models import Customer, CustomerKPI
 
 PHASES = "CASE g % 5 WHEN 0 THEN 'new' WHEN 1 THEN 'growing' WHEN 2 THEN 'loyal' " \
@@ -59,13 +59,7 @@ class Command(BaseCommand):
 
     def load(self, customers: int) -> None:
         with transaction.atomic():
-            for table in (
-                "alerts_notification_events", "alerts_notification", "alerts_alertevent",
-                "alerts_alert", "alerts_rulestate", "customers_customerkpisnapshot",
-                "customers_customerkpi", "customers_interaction", "customers_transaction",
-                "customers_contact", "customers_customer",
-            ):  # fmt: skip
-                timed(f"DELETE FROM {table}")
+            wipe_book()
         timed(f"""
             INSERT INTO customers_customer (number, name, kind, industry, contact_opt_out,
                 notes, created_at, updated_at)

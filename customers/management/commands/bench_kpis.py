@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from customers.benchdata import AS_OF, PREFIX, date_minus, series, timed
+from customers.benchdata import AS_OF, PREFIX, date_minus, series, timed, wipe_book
 from customers.kpis import predictive, runs
 from customers.kpis.sql import days_between
 from customers.models import Customer, CustomerKPI, CustomerKPISnapshot, KPIRun
@@ -43,17 +43,24 @@ class Command(BaseCommand):
         parser.add_argument("--interactions-per-customer", type=int, default=3)
         parser.add_argument("--repeat", type=int, default=3, help="Runs of each timing (median).")
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            help="Also time the full run with its chunks on this many connections at once, "
+            "as that many Celery workers share it (PostgreSQL).",
+        )
+        parser.add_argument(
             "--keep-data", action="store_true", help="Reuse BENCH- data already loaded."
         )
 
     def handle(self, *args, customers, transactions_per_customer, interactions_per_customer,
-               repeat, keep_data, **options):  # fmt: skip
+               repeat, keep_data, workers, **options):  # fmt: skip
         with engine_alone():
             self.run(customers, transactions_per_customer, interactions_per_customer, repeat,
-                     keep_data)  # fmt: skip
+                     keep_data, workers)  # fmt: skip
 
     def run(self, customers, transactions_per_customer, interactions_per_customer, repeat,
-            keep_data) -> None:  # fmt: skip
+            keep_data, workers) -> None:  # fmt: skip
         if Customer.objects.exclude(number__startswith=PREFIX).exists():
             raise CommandError(
                 "This database holds real customers. Run the benchmark on its own database "
@@ -100,6 +107,15 @@ class Command(BaseCommand):
             full_times.append(time.perf_counter() - started)
             rows = run.rows_written
         full = statistics.median(full_times)
+        parallel_times = []
+        if workers > 1 and connection.vendor == "postgresql":
+            for _ in range(repeat):
+                CustomerKPI.objects.all().delete()
+                CustomerKPISnapshot.objects.all().delete()
+                self.analyze("customers_customerkpi")
+                started = time.perf_counter()
+                runs.recompute_all(AS_OF, workers=workers)
+                parallel_times.append(time.perf_counter() - started)
 
         started = time.perf_counter()
         steady = runs.recompute_all(AS_OF)
@@ -121,7 +137,10 @@ class Command(BaseCommand):
         incremental = statistics.median(incremental_times)
         timed("DROP TABLE bench_naive_transactions")
 
-        write(f"(a) naive GROUP BY of R, F, M over an unindexed copy: {naive:.2f} s (median)")
+        write(
+            f"(a) naive GROUP BY of R, F, M over an unindexed copy: {naive:.2f} s (median; "
+            f"{self.planned_workers(naive_sql)} parallel workers planned)"
+        )
         write(
             f"(b) full recompute of every KPI into an empty table: {full:.2f} s (median), "
             f"{rows} rows written"
@@ -132,6 +151,13 @@ class Command(BaseCommand):
             f"scoring {model.score_seconds:.2f} s, {model.get_status_display()}"
         )
         write(f"(c) ratio b/a: {full / naive:.2f}")
+        if parallel_times:
+            parallel = statistics.median(parallel_times)
+            write(
+                f"(b') the same full recompute, chunks on {workers} connections at once (as "
+                f"{workers} Celery workers): {parallel:.2f} s (median); ratio b'/a: "
+                f"{parallel / naive:.2f}"
+            )
         write(
             f"(d) incremental recompute after 10000 new transactions: {incremental:.2f} s "
             f"(median), {100 * incremental / full:.1f}% of b"
@@ -141,6 +167,17 @@ class Command(BaseCommand):
         write(f"    full run over existing rows on unchanged data: {nightly:.2f} s "
               f"({steady.rows_written} rows)")  # fmt: skip
 
+    def planned_workers(self, sql: str) -> int:
+        if connection.vendor != "postgresql":
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        planned = [
+            int(line.split(":")[1]) for line in plan.splitlines() if "Workers Planned" in line
+        ]
+        return max(planned, default=0)
+
     def analyze(self, table: str) -> None:
         if connection.vendor == "postgresql":
             timed(f"VACUUM ANALYZE {table}")
@@ -149,7 +186,7 @@ class Command(BaseCommand):
 
     def load(self, customers: int, per_customer: int, interactions: int) -> None:
         with transaction.atomic():
-            Customer.objects.all().delete()
+            wipe_book()
         now = "CURRENT_TIMESTAMP"
         timed(f"""
             INSERT INTO customers_customer (number, name, kind, industry, customer_since,

@@ -22,7 +22,16 @@ class Command(BaseCommand):
             "running it in this process.",
         )
 
-    def handle(self, *args, as_of, customer, workers, **options):
+        parser.add_argument(
+            "--parallel",
+            type=int,
+            default=1,
+            metavar="N",
+            help="Run the chunks of a full run on N database connections at once "
+            "(PostgreSQL; without Celery workers).",
+        )
+
+    def handle(self, *args, as_of, customer, workers, parallel, **options):
         as_of = as_of or timezone.localdate()
         if customer:
             ids = dict(Customer.objects.filter(number__in=customer).values_list("number", "id"))
@@ -41,7 +50,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Full run {run_id} handed to the workers.")
             return
         try:
-            run = runs.recompute_all(as_of)
+            run = runs.recompute_all(as_of, workers=parallel)
         except runs.RecomputeAlreadyRunning as exc:
             raise CommandError(str(exc)) from None
         seconds = (run.finished_at - run.started_at).total_seconds()
