@@ -74,3 +74,14 @@ def test_two_workers_share_a_full_run_and_give_the_same_rows_as_one():
     run = KPIRun.objects.get(pk=run_id)
     assert (run.status, run.chunks, run.chunks_done) == ("finished", 10, 10)
     assert kpi_rows() == single
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chunks_on_two_connections_give_the_same_rows_as_one():
+    book(40)
+    runs.recompute_all(AS_OF, chunk_size=4)
+    single = kpi_rows()
+    CustomerKPI.objects.all().delete()
+    run = runs.recompute_all(AS_OF, chunk_size=4, workers=2)
+    assert (run.status, run.chunks, run.chunks_done, run.rows_written) == ("finished", 10, 10, 40)
+    assert kpi_rows() == single
