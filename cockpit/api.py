@@ -48,20 +48,18 @@ class CustomerViewSet(customers_api.CustomerViewSet):
         return super().get_serializer_class()
 
 
-def _headline() -> serializers.Serializer:
+class HeadlineSerializer(serializers.Serializer):
     """The minimal four of a book; null until the first portfolio is taken."""
-    fields = {
-        "customers": serializers.IntegerField(),
-        "relationship_days_avg": serializers.FloatField(allow_null=True),
-        "reaction_recency_median": serializers.IntegerField(allow_null=True),
-        "reaction_recency_avg": serializers.FloatField(allow_null=True),
-        "revenue_per_customer": serializers.FloatField(allow_null=True),
-        "purchases_per_customer": serializers.FloatField(allow_null=True),
-        "contracts_per_customer": serializers.FloatField(allow_null=True),
-        "active_customers": serializers.IntegerField(),
-        "revenue_12m": serializers.FloatField(),
-    }
-    return inline_serializer("Headline", fields, allow_null=True)
+
+    customers = serializers.IntegerField()
+    relationship_days_avg = serializers.FloatField(allow_null=True)
+    reaction_recency_median = serializers.IntegerField(allow_null=True)
+    reaction_recency_avg = serializers.FloatField(allow_null=True)
+    revenue_per_customer = serializers.FloatField(allow_null=True)
+    purchases_per_customer = serializers.FloatField(allow_null=True)
+    contracts_per_customer = serializers.FloatField(allow_null=True)
+    active_customers = serializers.IntegerField()
+    revenue_12m = serializers.FloatField()
 
 
 @extend_schema(
@@ -76,9 +74,9 @@ def _headline() -> serializers.Serializer:
         "CockpitSummary",
         {
             "taken_on": serializers.DateField(allow_null=True),
-            "headline": _headline(),
+            "headline": HeadlineSerializer(allow_null=True),
             "previous_on": serializers.DateField(allow_null=True),
-            "previous": _headline(),
+            "previous": HeadlineSerializer(allow_null=True),
             "by_alert_colour": serializers.DictField(child=serializers.DictField()),
             "by_phase": serializers.DictField(child=serializers.IntegerField()),
             "by_value_class": serializers.DictField(child=serializers.DictField()),

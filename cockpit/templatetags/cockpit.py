@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -18,3 +20,11 @@ def change(now, before, lower_is_better: bool = False, digits: int = 1):
     arrow = "▲" if delta > 0 else "▼"
     text = f"{arrow} {abs(delta):,.{digits}f}"
     return format_html('<span class="change {}">{}</span>', "good" if better else "bad", text)
+
+
+@register.filter
+def whole_minutes(duration: dt.timedelta | None) -> int:
+    """A duration in whole minutes, rounded up (a lockout of 90 s is "2 minutes")."""
+    if duration is None:
+        return 0
+    return -(-int(duration.total_seconds()) // 60)

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Max
+from django.test import RequestFactory
 
 from cockpit.roles import Role
 from customers.demo import DEMO_PASSWORD
@@ -84,7 +85,9 @@ def test_the_book_spreads_customers_over_the_demo_reps_and_logins_work():
         ("manager", Role.MANAGER),
         ("admin", Role.ADMIN),
     ]:
-        user = authenticate(username=username, password=DEMO_PASSWORD)
+        user = authenticate(
+            RequestFactory().post("/login/"), username=username, password=DEMO_PASSWORD
+        )
         assert user is not None and user.groups.get().name == role
 
 
