@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format migrations-check messages install install-dev run clean
+.PHONY: demo test audit lint format migrations-check messages install install-dev run clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ demo: install
 ## test: install the dev extras, lint, check migrations, run the whole suite
 test: install-dev lint migrations-check
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## audit: bandit (no high-severity finding) and pip-audit (known vulnerabilities) over the code and its dependencies
+audit: install-dev
+	$(VENV)/bin/bandit -q -r cockpit customers alerts agenda -x '*/migrations/*' --severity-level high
+	$(VENV)/bin/pip-audit --skip-editable --progress-spinner off
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
