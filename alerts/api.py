@@ -40,9 +40,12 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return AlertDetailSerializer if self.action != "list" else AlertSerializer
 
     def _act(self, change, payload: serializers.Serializer) -> Response:
+        # The alert first: another rep's alert is a 404 whatever the payload, so a bad
+        # payload does not tell that the id exists.
+        alert = self.get_object()
         payload.is_valid(raise_exception=True)
         try:
-            alert = change(self.get_object(), self.request.user, **payload.validated_data)
+            alert = change(alert, self.request.user, **payload.validated_data)
         except DjangoValidationError as exc:
             detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
             raise serializers.ValidationError(detail) from None

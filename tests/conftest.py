@@ -32,6 +32,13 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests hash passwords by the hundred: the production hasher's deliberate slowness
+    would cost minutes and prove nothing here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def english():
     """Each test starts in English; a German request must not leak into the next test."""
     translation.activate("en")
