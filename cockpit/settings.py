@@ -89,6 +89,7 @@ DATABASES = {
         # An empty DATABASE_URL means the embedded default too.
         env_str("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,  # a connection broken by a restart is replaced, not reused
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

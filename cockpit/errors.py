@@ -1,0 +1,39 @@
+"""The page of an unexpected error, and the plain answer when the database is away.
+
+Django calls server_error while it handles an exception raised anywhere in a request
+(a view, a middleware reading the session). A lost or refused database connection (a
+restart, a failover) becomes a 503 with Retry-After, as a page or, under /api/, the
+API's error body; anything else the 500 page. Neither shows a trace nor touches the
+database. Django opens a fresh connection for the next request, so the product recovers
+by itself once the database is back.
+"""
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    exc = sys.exc_info()[1]
+    database_away = isinstance(exc, (OperationalError, InterfaceError))
+    status = 503 if database_away else 500
+    if database_away:
+        detail = _("The cockpit cannot reach its database right now. Please try again in a minute.")
+    else:
+        detail = _("The cockpit could not do this. The error has been logged; please try again.")
+    if request.path.startswith("/api/"):
+        code = "database_unavailable" if database_away else "server_error"
+        response = JsonResponse(
+            {"status": status, "code": code, "detail": detail, "errors": []}, status=status
+        )
+    else:
+        template = "503.html" if database_away else "500.html"
+        response = HttpResponse(render_to_string(template, {"detail": detail}), status=status)
+    if database_away:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
