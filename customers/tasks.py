@@ -20,7 +20,7 @@ def _as_of(value: str | None) -> dt.date:
 def recompute_all_kpis(as_of: str | None = None, chunk_size: int | None = None) -> int | None:
     """A full run: one task per chunk of customer ids, shared by all workers, then finish."""
     try:
-        run = runs.begin_full_run(_as_of(as_of))
+        run = runs.begin_full_run(_as_of(as_of), chunk_size)
     except runs.RecomputeAlreadyRunning as exc:
         logger.warning("KPI recompute not started: %s", exc)
         return None

@@ -43,11 +43,11 @@ def start_full_run(as_of: dt.date) -> KPIRun:
         ) from None
 
 
-def begin_full_run(as_of: dt.date) -> KPIRun:
+def begin_full_run(as_of: dt.date, chunk_size: int | None = None) -> KPIRun:
     """Take the lock and fit the predictive model the chunks join in."""
     run = start_full_run(as_of)
     try:
-        predictive.refresh(as_of)
+        predictive.refresh(as_of, chunk_ranges(chunk_size or settings.KPI_CHUNK_SIZE))
     except Exception as exc:
         fail_run(run.pk, repr(exc))
         raise
@@ -142,7 +142,7 @@ def _run_chunks_in_parallel(run_id: int, chunks: list[tuple[int, int]], workers:
 def recompute_all(as_of: dt.date, chunk_size: int | None = None, workers: int = 1) -> KPIRun:
     """A whole full run in this process (the command's path): chunk after chunk, or on
     ``workers`` connections at once on PostgreSQL."""
-    run = begin_full_run(as_of)
+    run = begin_full_run(as_of, chunk_size)
     try:
         chunks = chunk_ranges(chunk_size or settings.KPI_CHUNK_SIZE)
         KPIRun.objects.filter(pk=run.pk).update(chunks=len(chunks))

@@ -89,6 +89,7 @@ class Command(BaseCommand):
                 FROM bench_naive_transactions GROUP BY customer_id) per_customer
         """
         naive = statistics.median(timed(naive_sql) for _ in range(repeat))
+        naive_workers = self.planned_workers(naive_sql)
 
         CustomerKPI.objects.all().delete()
         CustomerKPISnapshot.objects.all().delete()
@@ -139,7 +140,7 @@ class Command(BaseCommand):
 
         write(
             f"(a) naive GROUP BY of R, F, M over an unindexed copy: {naive:.2f} s (median; "
-            f"{self.planned_workers(naive_sql)} parallel workers planned)"
+            f"{naive_workers} parallel workers planned)"
         )
         write(
             f"(b) full recompute of every KPI into an empty table: {full:.2f} s (median), "
