@@ -265,6 +265,9 @@ LOGGING = {
 
 # KPI engine
 KPI_CHUNK_SIZE = env_int("KPI_CHUNK_SIZE", 50_000)  # customer ids per worker task
+# Queues the chunks of a full run go to, round-robin (e.g. one per worker host); empty:
+# the default queue every worker shares.
+KPI_CHUNK_QUEUES = env_list("KPI_CHUNK_QUEUES", [])
 KPI_RUN_STALE_AFTER_MINUTES = env_int("KPI_RUN_STALE_AFTER_MINUTES", 180)
 KPI_VALUE_CLASS_A_PERCENT = env_int("KPI_VALUE_CLASS_A_PERCENT", 80)  # share of 12-month revenue
 KPI_VALUE_CLASS_B_PERCENT = env_int("KPI_VALUE_CLASS_B_PERCENT", 15)
@@ -296,6 +299,10 @@ ALERT_PANEL_EXTRAS = ["agenda/_alert_tasks.html"]
 ALERT_MAIL_MAX_ATTEMPTS = env_int("ALERT_MAIL_MAX_ATTEMPTS", 6)
 ALERT_WEBHOOK_SECRET = env_str("ALERT_WEBHOOK_SECRET", SECRET_KEY)
 ALERT_WEBHOOK_MAX_ATTEMPTS = env_int("ALERT_WEBHOOK_MAX_ATTEMPTS", 8)
+CELERY_BEAT_SCHEDULE["catch-up-kpi-backlog"] = {
+    "task": "customers.tasks.catch_up_kpi_backlog",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["deliver-alert-webhooks"] = {
     "task": "alerts.tasks.deliver_webhooks",
     "schedule": 60.0,

@@ -13,6 +13,7 @@ from django.db import models, transaction
 from rest_framework import serializers
 
 from customers.choices import Channel, Direction, InteractionKind, Rating, TransactionKind
+from customers.kpis import triggers
 from customers.models import Contact, Interaction, Transaction
 
 
@@ -128,10 +129,7 @@ def _ingest(
         model.objects.bulk_create([model(**row) for row in new], batch_size=2000,
                                   ignore_conflicts=True)  # fmt: skip
         touched = sorted({row["customer_id"] for row in new})
-        if touched:
-            from customers.tasks import recompute_customer_kpis
-
-            transaction.on_commit(lambda: recompute_customer_kpis.delay(touched))
+        triggers.mark_many(touched)
     return BatchResult(len(rows), len(new), len(rows) - len(new), touched)
 
 

@@ -27,7 +27,15 @@ def recompute_all_kpis(as_of: str | None = None, chunk_size: int | None = None) 
     chunks = runs.chunk_ranges(chunk_size or settings.KPI_CHUNK_SIZE)
     run.chunks = len(chunks)
     run.save(update_fields=["chunks"])
-    header = [recompute_kpi_chunk.si(run.pk, first, last) for first, last in chunks]
+    # Chunks go round-robin to KPI_CHUNK_QUEUES when set (workers on several hosts, each
+    # on its queue), else to the default queue all workers share.
+    queues = settings.KPI_CHUNK_QUEUES
+    header = [
+        recompute_kpi_chunk.si(run.pk, first, last).set(
+            **({"queue": queues[n % len(queues)]} if queues else {})
+        )
+        for n, (first, last) in enumerate(chunks)
+    ]
     finish = finish_kpi_run.si(run.pk)
     finish.on_error(fail_kpi_run.s(run.pk))
     if header:
@@ -37,9 +45,9 @@ def recompute_all_kpis(as_of: str | None = None, chunk_size: int | None = None) 
     return run.pk
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), max_retries=3, retry_backoff=True)
-def recompute_kpi_chunk(run_id: int, first_id: int, last_id: int) -> int:
-    return runs.run_chunk(run_id, first_id, last_id)
+@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), max_retries=3, retry_backoff=True)
+def recompute_kpi_chunk(self, run_id: int, first_id: int, last_id: int) -> int:
+    return runs.run_chunk(run_id, first_id, last_id, worker=self.request.hostname or "")
 
 
 @shared_task(acks_late=True)
@@ -55,6 +63,19 @@ def fail_kpi_run(request, exc, traceback, run_id: int) -> None:
 @shared_task(acks_late=True, autoretry_for=(OSError,), max_retries=3, retry_backoff=True)
 def recompute_customer_kpis(customer_ids: list[int], as_of: str | None = None) -> int:
     return runs.recompute_customers(customer_ids, _as_of(as_of)).pk
+
+
+@shared_task
+def catch_up_kpi_backlog() -> int:
+    """Recompute the customers that waited in the KPI backlog (their task was lost: the
+    broker was down, a worker died). Returns how many; 0 on a healthy system."""
+    from customers.kpis.triggers import waiting_customers
+
+    ids = waiting_customers()
+    if ids:
+        logger.warning("catching up the KPIs of %d customer(s) from the backlog", len(ids))
+        runs.recompute_customers(ids, timezone.localdate())
+    return len(ids)
 
 
 @shared_task(acks_late=True)

@@ -22,8 +22,13 @@ def _test_database_url() -> str:
 
 
 @contextmanager
-def running_workers(count: int) -> Iterator[list[subprocess.Popen] | None]:
+def running_workers(
+    count: int, own_chunk_queues: bool = False
+) -> Iterator[list[subprocess.Popen] | None]:
     """``count`` real worker processes sharing one queue, when a broker is configured.
+    With ``own_chunk_queues`` each worker also listens to a queue of its own and full
+    runs send their chunks round-robin to those (KPI_CHUNK_QUEUES), as workers on
+    several hosts would be set up.
 
     On the embedded default (no broker) tasks run eagerly and this yields None.
     """
@@ -43,6 +48,9 @@ def running_workers(count: int) -> Iterator[list[subprocess.Popen] | None]:
         "CELERY_TASK_DEFAULT_QUEUE": queue,
     }
     names = [f"{queue}-{n}@{os.uname().nodename}" for n in range(count)]
+    chunk_queues = [f"{queue}-chunks-{n}" for n in range(count)] if own_chunk_queues else []
+    if chunk_queues:
+        env["KPI_CHUNK_QUEUES"] = ",".join(chunk_queues)
     workers = [
         subprocess.Popen(
             [
@@ -57,7 +65,7 @@ def running_workers(count: int) -> Iterator[list[subprocess.Popen] | None]:
                 "--without-mingle",
                 "--without-heartbeat",
                 "-Q",
-                queue,
+                ",".join([queue, *chunk_queues[n : n + 1]]),
                 "--loglevel=WARNING",
                 "--hostname",
                 name,
@@ -68,7 +76,7 @@ def running_workers(count: int) -> Iterator[list[subprocess.Popen] | None]:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        for name in names
+        for n, name in enumerate(names)
     ]
     app.conf.task_always_eager = False
     previous_queue = app.conf.task_default_queue

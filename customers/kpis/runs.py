@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import IntegrityError, connection, connections, transaction
-from django.db.models import F, Max, Min
+from django.db.models import Max, Min
 from django.utils import timezone
 
-from customers.kpis import engine, predictive, swap
+from customers.kpis import engine, predictive, swap, triggers
 from customers.models import Customer, KPIRun
 from customers.signals import kpis_recomputed
 
@@ -75,17 +75,21 @@ def latest_cuts() -> engine.Cuts | None:
     return engine.Cuts.from_json(run.cuts) if run else None
 
 
-def run_chunk(run_id: int, first_id: int, last_id: int) -> int:
+def run_chunk(run_id: int, first_id: int, last_id: int, worker: str = "") -> int:
     """One worker's share of a full run, written into the next table. Scores use the
-    previous run's cuts, so that finish_full_run rewrites only the rows whose score moved."""
+    previous run's cuts, so that finish_full_run rewrites only the rows whose score moved.
+    The run counts the chunks each worker did (``worker``: its host name)."""
     run = KPIRun.objects.get(pk=run_id)
     with transaction.atomic():
         rows = engine.recompute_range(
             first_id, last_id, run.as_of, latest_cuts(), table=swap.NEXT_TABLE
         )
-        KPIRun.objects.filter(pk=run_id).update(
-            rows_written=F("rows_written") + rows, chunks_done=F("chunks_done") + 1
-        )
+        locked = KPIRun.objects.select_for_update().get(pk=run_id)
+        name = worker or "this process"
+        locked.chunks_by_worker[name] = locked.chunks_by_worker.get(name, 0) + 1
+        locked.rows_written += rows
+        locked.chunks_done += 1
+        locked.save(update_fields=["chunks_by_worker", "rows_written", "chunks_done"])
     return rows
 
 
@@ -104,6 +108,7 @@ def finish_full_run(run_id: int) -> KPIRun:
         touched = touched_since(run.started_at)
         predictive.score_customers(touched, run.as_of)
         engine.recompute_ids(touched, run.as_of, cuts)
+        triggers.clear_backlog(None, run.started_at)
     kpis_recomputed.send(sender=KPIRun, as_of=run.as_of, customer_ids=None, run=run)
     return run
 
@@ -178,5 +183,6 @@ def recompute_customers(customer_ids: Sequence[int], as_of: dt.date) -> KPIRun:
             customer_ids=ids,
             rows_written=rows,
         )
+        triggers.clear_backlog(ids, started)
     kpis_recomputed.send(sender=KPIRun, as_of=as_of, customer_ids=ids, run=run)
     return run

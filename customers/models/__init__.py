@@ -1,7 +1,13 @@
 from customers.models.customers import Contact, Customer
 from customers.models.history import Interaction, Transaction
 from customers.models.imports import ImportJob
-from customers.models.kpis import CustomerKPI, CustomerKPISnapshot, KPIRun, RFMSegment
+from customers.models.kpis import (
+    CustomerKPI,
+    CustomerKPISnapshot,
+    KPIBacklogEntry,
+    KPIRun,
+    RFMSegment,
+)
 from customers.models.predictive import CustomerPrediction, PredictiveModel
 from customers.models.privacy import DataRightsRequest
 
@@ -14,6 +20,7 @@ __all__ = [
     "DataRightsRequest",
     "ImportJob",
     "Interaction",
+    "KPIBacklogEntry",
     "KPIRun",
     "PredictiveModel",
     "RFMSegment",

@@ -218,6 +218,7 @@ class KPIRun(models.Model):
     rows_written = models.IntegerField(default=0)
     chunks = models.IntegerField(default=0)
     chunks_done = models.IntegerField(default=0)
+    chunks_by_worker = models.JSONField(default=dict, blank=True)  # host name: chunks done
     # Score cut-offs of a full run; incremental runs score touched customers against them.
     cuts = models.JSONField(default=dict)
     # Incremental runs: whom they recomputed, so a full run finishing later redoes them.
@@ -238,3 +239,25 @@ class KPIRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} run as of {self.as_of} ({self.get_status_display()})"
+
+
+class KPIBacklogEntry(models.Model):
+    """A customer whose KPIs wait for a recompute: written in the same database
+    transaction as the change that touched it, so the work survives a broker or worker
+    outage; removed once a recompute that started after the touch has finished."""
+
+    customer = models.OneToOneField(
+        Customer,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+    touched_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("customer waiting for a KPI recompute")
+        verbose_name_plural = _("KPI backlog")
+
+    def __str__(self) -> str:
+        return f"KPIs of {self.customer_id} wait since {self.touched_at:%Y-%m-%d %H:%M}"

@@ -85,3 +85,23 @@ def test_chunks_on_two_connections_give_the_same_rows_as_one():
     run = runs.recompute_all(AS_OF, chunk_size=4, workers=2)
     assert (run.status, run.chunks, run.chunks_done, run.rows_written) == ("finished", 10, 10, 40)
     assert kpi_rows() == single
+
+
+@pytest.mark.real_worker
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_on_two_queues_each_take_a_share_of_the_chunks():
+    book(40)
+    with running_workers(2, own_chunk_queues=True) as workers:
+        run_id = recompute_all_kpis.delay(AS_OF.isoformat(), chunk_size=4).get(timeout=60)
+        deadline = time.monotonic() + 120
+        while KPIRun.objects.get(pk=run_id).status == "running":
+            assert time.monotonic() < deadline, "the shared run did not finish"
+            time.sleep(0.2)
+    run = KPIRun.objects.get(pk=run_id)
+    assert (run.status, run.chunks_done, run.rows_written) == ("finished", 10, 40)
+    if workers:
+        # Round-robin over the two queues, one worker on each: five chunks apiece.
+        assert sorted(run.chunks_by_worker.values()) == [5, 5]
+        assert len(run.chunks_by_worker) == 2
+    else:  # the embedded default: the chunks ran eagerly in this process
+        assert sum(run.chunks_by_worker.values()) == 10
