@@ -1,8 +1,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from alerts.forms import ToleranceRuleForm
-from alerts.models import Alert, AlertEvent, ToleranceRule, WebhookDelivery
+from alerts.models import (
+    Alert,
+    AlertEvent,
+    Notification,
+    NotificationStatus,
+    ToleranceRule,
+    WebhookDelivery,
+)
 
 
 @admin.register(ToleranceRule)
@@ -69,3 +77,33 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_display = ["event", "url", "status", "attempts", "retry_after", "sent_at"]
     list_filter = ["status"]
     readonly_fields = ["event", "url", "attempts", "error", "created_at", "sent_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The alert mail outbox. A mail that failed for good shows here with its error; once
+    the mail server works again, "Send again" puts it back in the queue."""
+
+    list_display = ["email", "kind", "status", "attempts", "error", "created_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["email"]
+    readonly_fields = [
+        "evaluation", "kind", "email", "user", "language", "status", "attempts",
+        "retry_after", "error", "created_at", "sent_at",
+    ]  # fmt: skip
+    exclude = ["events"]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Send again"))
+    def send_again(self, request, queryset) -> None:
+        count = queryset.filter(status=NotificationStatus.FAILED).update(
+            status=NotificationStatus.QUEUED, attempts=0, retry_after=None
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d mail queued again.", "%(count)d mails queued again.", count)
+            % {"count": count},
+        )

@@ -14,6 +14,7 @@ from alerts.models import Notification, ToleranceRule
 from cockpit.models import UserProfile
 from cockpit.roles import Role
 from tests.alerts.test_evaluation import NOW, rule, set_kpi, with_kpis
+from tests.conftest import logged_in
 from tests.factories import CustomerFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +153,18 @@ def test_a_mail_that_keeps_failing_is_marked_failed(book, settings):
         deliver_all()
         deliver_all()
     assert set(Notification.objects.values_list("status", flat=True)) == {"failed"}
+
+    # The admin sees each failed mail with its error, and sends it again once SMTP works.
+    admin = logged_in(make_user("admin_x", Role.ADMIN))
+    page = admin.get("/admin/alerts/notification/?status__exact=failed").content.decode()
+    assert "rep_a@example.com" in page and "OSError: no route" in page
+    failed = list(Notification.objects.values_list("pk", flat=True))
+    admin.post(
+        "/admin/alerts/notification/",
+        {"action": "send_again", "_selected_action": failed},
+    )
+    assert deliver_all() == len(failed)
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
 
 
 def test_a_notification_is_claimed_once(book):
