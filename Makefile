@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test audit lint format migrations-check messages install install-dev run clean
+.PHONY: demo test audit loadtest lint format migrations-check messages install install-dev run clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ demo: install
 ## test: install the dev extras, lint, check migrations, run the whole suite
 test: install-dev lint migrations-check
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## loadtest: 30 users for 60 s against gunicorn + PostgreSQL on a 100,000-customer book (LOAD_DATABASE_URL, default cockpit_load)
+loadtest: install-dev
+	DATABASE_URL=$${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cockpit_load} $(PY) manage.py loadtest --customers 100000 --users 30 --seconds 60
 
 ## audit: bandit (no high-severity finding) and pip-audit (known vulnerabilities) over the code and its dependencies
 audit: install-dev

@@ -21,6 +21,8 @@ import urllib.request
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from rest_framework.authtoken.models import Token
@@ -74,16 +76,24 @@ class Command(BaseCommand):
             started = time.perf_counter()
             PageBench(stdout=self.stdout).load(customers)
             write(f"loaded {customers} customers in {time.perf_counter() - started:.1f} s")
-        password = secrets.token_urlsafe(16)
-        for username, role in [("bench-manager", Role.MANAGER)] + [
-            (f"bench-rep-{n}", Role.SALES_REP) for n in range(1, REPS + 1)
-        ]:
-            user = bench_user(username, role)
-            user.set_password(password)
-            user.save(update_fields=["password"])
+        sessions = [
+            f"{username}={self.session_of(bench_user(username, role))}"
+            for username, role in [("bench-manager", Role.MANAGER)]
+            + [(f"bench-rep-{n}", Role.SALES_REP) for n in range(1, REPS + 1)]
+        ]
         integration = bench_user("bench-integration", Role.MANAGER)
         token, _created = Token.objects.get_or_create(user=integration)
-        self.run_load(password, token.key, users, seconds, max_requests, server_workers)
+        self.run_load(",".join(sessions), token.key, users, seconds, max_requests, server_workers)
+
+    @staticmethod
+    def session_of(user) -> str:
+        """A logged-in session, as the login page would have made it."""
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return session.session_key
 
     def server_env(self) -> dict[str, str]:
         return os.environ | {
@@ -95,7 +105,7 @@ class Command(BaseCommand):
             "LOGIN_FAILURE_LIMIT": "1000",
         }
 
-    def run_load(self, password, token, users, seconds, max_requests, server_workers) -> None:
+    def run_load(self, sessions, token, users, seconds, max_requests, server_workers) -> None:
         write = self.stdout.write
         port = free_port()
         env = self.server_env()
@@ -143,14 +153,14 @@ class Command(BaseCommand):
                      "--csv", str(prefix), "--loglevel", "WARNING"],
                     cwd=ROOT, capture_output=True, text=True, timeout=seconds + 120,
                     env=os.environ | {
-                        "LOAD_PASSWORD": password, "LOAD_API_TOKEN": token,
+                        "LOAD_SESSIONS": sessions, "LOAD_API_TOKEN": token,
                         "LOAD_REPS": str(REPS), "LOAD_MAX_REQUESTS": str(max_requests),
                     },
                 )  # fmt: skip
                 stats_file = Path(f"{prefix}_stats.csv")
                 if not stats_file.exists():
                     raise CommandError(f"locust gave no figures:\n{locust.stdout}{locust.stderr}")
-                self.report(stats_file)
+                self.report(stats_file, Path(f"{prefix}_failures.csv"))
         finally:
             for process in started:
                 process.terminate()
@@ -160,7 +170,7 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     process.kill()
 
-    def report(self, stats_file: Path) -> None:
+    def report(self, stats_file: Path, failures_file: Path) -> None:
         write = self.stdout.write
         with stats_file.open() as handle:
             rows = list(csv.DictReader(handle))
@@ -173,6 +183,13 @@ class Command(BaseCommand):
                 f"{float(row['Requests/s']):>6.1f} {row['50%']:>6} {row['95%']:>6} "
                 f"{row['99%']:>6}"
             )
+        if failures_file.exists():
+            with failures_file.open() as handle:
+                for failure in csv.DictReader(handle):
+                    write(
+                        f"  failed {failure['Occurrences']}x: {failure['Method']} "
+                        f"{failure['Name']}: {failure['Error'][:200]}"
+                    )
         total = next(row for row in rows if row["Name"] == "Aggregated")
         errors = int(total["Failure Count"])
         p95 = float(total["95%"])
