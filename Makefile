@@ -40,8 +40,11 @@ test: install-dev lint migrations-check
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## loadtest: 30 users for 60 s against gunicorn + PostgreSQL on a 100,000-customer book (LOAD_DATABASE_URL, default cockpit_load)
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cockpit_load
 loadtest: install-dev
-	DATABASE_URL=$${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cockpit_load} $(PY) manage.py loadtest --customers 100000 --users 30 --seconds 60
+	-createdb -h 127.0.0.1 -U postgres cockpit_load 2>/dev/null
+	DATABASE_URL=$(LOAD_DATABASE_URL) $(PY) manage.py migrate -v0
+	DATABASE_URL=$(LOAD_DATABASE_URL) $(PY) manage.py loadtest --customers 100000 --users 30 --seconds 60
 
 ## audit: bandit (no high-severity finding) and pip-audit (known vulnerabilities) over the code and its dependencies
 audit: install-dev
