@@ -25,9 +25,7 @@ def test_an_admin_lowers_a_bound_and_sees_the_preview_change(page):
     assert "1 customer red" in preview.inner_text()
     page.fill("#id_yellow_bound", "120")
     page.locator("#id_yellow_bound").dispatch_event("change")
-    page.wait_for_function(
-        "document.querySelector('#rule-preview').innerText.includes('2 customers yellow')"
-    )
+    page.wait_for_selector("#rule-preview:has-text('2 customers yellow')")
     save_screenshot(page, "rule-preview-after-lowering-the-yellow-bound")
     page.click("#rule-form button[type=submit]")
     page.wait_for_url("**/alerts/rules/")
