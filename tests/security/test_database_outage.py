@@ -1,8 +1,11 @@
 """The database away for a moment: pages and the API fail cleanly and recover by
 themselves."""
 
+import urllib.error
+import urllib.request
 from unittest import mock
 
+import psycopg2
 import pytest
 from django.db import OperationalError
 from django.test import Client
@@ -56,3 +59,59 @@ def test_any_other_error_gets_the_500_page_without_a_trace(rep_a):
     assert response.status_code == 500
     page = response.content.decode()
     assert "The cockpit could not do this." in page and "boom" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_outage_of_postgresql_under_a_running_server(live_server, rep_a):
+    """The database refuses connections for a while (as during a restart): the running
+    server answers 503 without a trace, then serves again by itself."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(rep_a.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = rep_a.get_session_auth_hash()
+    session.create()
+
+    def get(path: str) -> tuple[int, str]:
+        request = urllib.request.Request(
+            live_server.url + path, headers={"Cookie": f"sessionid={session.session_key}"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    assert get("/customers/")[0] == 200
+    if connection.vendor == "postgresql":
+        name = connection.settings_dict["NAME"]
+        admin = psycopg2.connect(
+            host=connection.settings_dict["HOST"] or "127.0.0.1",
+            port=connection.settings_dict["PORT"] or 5432,
+            user=connection.settings_dict["USER"],
+            dbname="postgres",
+        )
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                [name],
+            )
+        connection.close()  # this test's own connection went with the others
+        try:
+            status, page = get("/customers/")
+        finally:
+            with admin.cursor() as cursor:
+                cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            admin.close()
+    else:  # the embedded default has no server to stop: the same failure, simulated
+        with database_down():
+            status, page = get("/customers/")
+    assert status == 503
+    assert "The cockpit cannot reach its database right now." in page
+    assert "Traceback" not in page
+    assert get("/customers/")[0] == 200  # back by itself
