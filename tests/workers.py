@@ -23,7 +23,7 @@ def _test_database_url() -> str:
 
 @contextmanager
 def running_workers(
-    count: int, own_chunk_queues: bool = False
+    count: int, own_chunk_queues: bool = False, pool: str = "solo"
 ) -> Iterator[list[subprocess.Popen] | None]:
     """``count`` real worker processes sharing one queue, when a broker is configured.
     With ``own_chunk_queues`` each worker also listens to a queue of its own and full
@@ -60,7 +60,8 @@ def running_workers(
                 "-A",
                 "tests.worker_app",
                 "worker",
-                "--pool=solo",
+                f"--pool={pool}",
+                *(["--concurrency=1"] if pool == "prefork" else []),
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",

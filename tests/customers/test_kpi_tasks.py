@@ -1,7 +1,11 @@
 import datetime as dt
+import os
+import signal
+import subprocess
 import time
 
 import pytest
+from django.db import connection, connections
 from django.urls import reverse
 
 from customers.kpis import runs
@@ -105,3 +109,54 @@ def test_two_workers_on_two_queues_each_take_a_share_of_the_chunks():
         assert len(run.chunks_by_worker) == 2
     else:  # the embedded default: the chunks ran eagerly in this process
         assert sum(run.chunks_by_worker.values()) == 10
+
+
+def kill_pool_children(worker) -> int:
+    """SIGKILL the process(es) a prefork worker runs its tasks in, as the OOM killer would."""
+    children = subprocess.run(
+        ["pgrep", "-P", str(worker.pid)], capture_output=True, text=True
+    ).stdout.split()
+    for pid in children:
+        os.kill(int(pid), signal.SIGKILL)
+    return len(children)
+
+
+@pytest.mark.real_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_in_the_middle_of_a_chunk_does_not_stop_the_run():
+    book(40)
+    runs.recompute_all(AS_OF)
+    clean = kpi_rows()
+    CustomerKPI.objects.all().delete()
+    with running_workers(1, pool="prefork") as workers:
+        if not workers:  # the embedded default: no process to kill; the run itself
+            recompute_all_kpis.delay(AS_OF.isoformat(), chunk_size=4)
+            assert kpi_rows() == clean
+            return
+        blocker = connections.create_connection("default")
+        blocker.set_autocommit(False)
+        with blocker.cursor() as cursor:  # the chunks read touchpoints: make them wait
+            cursor.execute("LOCK TABLE customers_interaction IN ACCESS EXCLUSIVE MODE")
+        run_id = recompute_all_kpis.delay(AS_OF.isoformat(), chunk_size=4).get(timeout=60)
+        deadline = time.monotonic() + 60
+        with connection.cursor() as cursor:
+            while True:  # until a chunk's INSERT waits for the lock
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query LIKE %s",
+                    ["%INSERT INTO customers_customerkpi_next%"],
+                )
+                if cursor.fetchone()[0]:
+                    break
+                assert time.monotonic() < deadline, "no chunk started"
+                time.sleep(0.2)
+        assert kill_pool_children(workers[0]) == 1
+        blocker.rollback()
+        blocker.close()
+        deadline = time.monotonic() + 120
+        while KPIRun.objects.get(pk=run_id).status == "running":
+            assert time.monotonic() < deadline, "the run did not finish after the kill"
+            time.sleep(0.2)
+    run = KPIRun.objects.get(pk=run_id)
+    assert (run.status, run.chunks_done, run.rows_written) == ("finished", 10, 40)
+    assert kpi_rows() == clean  # the killed chunk was done again, once
