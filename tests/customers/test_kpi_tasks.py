@@ -7,6 +7,7 @@ import time
 import pytest
 from django.db import connection, connections
 from django.urls import reverse
+from django.utils import timezone
 
 from customers.kpis import runs
 from customers.models import CustomerKPI, KPIRun
@@ -160,3 +161,51 @@ def test_a_worker_killed_in_the_middle_of_a_chunk_does_not_stop_the_run():
     run = KPIRun.objects.get(pk=run_id)
     assert (run.status, run.chunks_done, run.rows_written) == ("finished", 10, 40)
     assert kpi_rows() == clean  # the killed chunk was done again, once
+
+
+@pytest.mark.real_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_in_the_middle_of_an_evaluation_opens_each_alert_and_mail_once(rep_a):
+    from alerts.evaluation import LOCK_KEY
+    from alerts.models import Alert, AlertEvent, Notification, ToleranceRule
+    from alerts.tasks import evaluate_alerts
+    from tests.alerts.test_evaluation import rule, with_kpis
+
+    ToleranceRule.objects.all().delete()
+    rule(name="No purchase for long")
+    for n in range(6):
+        with_kpis(CustomerFactory(owner=rep_a), recency_days=400 + n)
+    run = KPIRun.objects.create(
+        kind="full", status="finished", as_of=AS_OF, started_at=timezone.now()
+    )
+    with running_workers(1, pool="prefork") as workers:
+        if workers:
+            blocker = connections.create_connection("default")
+            blocker.set_autocommit(False)
+            with blocker.cursor() as cursor:  # the evaluation's lock: it will wait for it
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        evaluate_alerts.delay(run.pk)
+        if workers:
+            deadline = time.monotonic() + 60
+            with connection.cursor() as cursor:
+                while True:  # until the evaluation waits for the lock, mid-transaction
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND query LIKE %s",
+                        ["%pg_advisory_xact_lock%"],
+                    )
+                    if cursor.fetchone()[0]:
+                        break
+                    assert time.monotonic() < deadline, "the evaluation did not start"
+                    time.sleep(0.2)
+            assert kill_pool_children(workers[0]) == 1
+            blocker.rollback()
+            blocker.close()
+            deadline = time.monotonic() + 120
+            while not Alert.objects.exists():
+                assert time.monotonic() < deadline, "the evaluation was not done again"
+                time.sleep(0.2)
+            time.sleep(1)
+    assert Alert.objects.count() == 6
+    assert AlertEvent.objects.count() == 6
+    assert Notification.objects.count() == 1  # one mail to the owner
