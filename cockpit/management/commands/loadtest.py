@@ -16,10 +16,12 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
 
+import psycopg2
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
@@ -43,11 +45,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: int = 60) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: int = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise CommandError(f"the server stopped:\n{process.stdout.read()}")
+            raise CommandError(f"the server stopped:\n{log.read_text()[-3000:]}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
@@ -65,8 +67,18 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=60)
         parser.add_argument("--max-requests", type=int, default=20_000)
         parser.add_argument("--server-workers", type=int, default=4)
+        parser.add_argument(
+            "--database-outage",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="A third into the run, refuse and cut every database connection for this "
+            "long (as a PostgreSQL restart would): requests must fail cleanly (503) and "
+            "recover by themselves.",
+        )
 
-    def handle(self, *args, customers, users, seconds, max_requests, server_workers, **options):
+    def handle(self, *args, customers, users, seconds, max_requests, server_workers,
+               database_outage, **options):  # fmt: skip
         if connection.vendor != "postgresql":
             raise CommandError("The load test runs on PostgreSQL (set DATABASE_URL).")
         if Customer.objects.exclude(number__startswith=PREFIX).exists():
@@ -83,6 +95,7 @@ class Command(BaseCommand):
         ]
         integration = bench_user("bench-integration", Role.MANAGER)
         token, _created = Token.objects.get_or_create(user=integration)
+        self.outage = database_outage
         self.run_load(",".join(sessions), token.key, users, seconds, max_requests, server_workers)
 
     @staticmethod
@@ -110,12 +123,14 @@ class Command(BaseCommand):
         port = free_port()
         env = self.server_env()
         started: list[subprocess.Popen] = []
+        # The server logs to a file: a pipe nobody reads fills up and blocks its workers.
+        server_log = Path(tempfile.gettempdir()) / f"cockpit-loadtest-{port}.log"
         try:
             server = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "cockpit.wsgi:application",
                  "--bind", f"127.0.0.1:{port}", "--workers", str(server_workers),
                  "--threads", "2", "--log-level", "warning"],
-                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                cwd=ROOT, env=env, stdout=server_log.open("w"), stderr=subprocess.STDOUT,
             )  # fmt: skip
             started.append(server)
             if settings.CELERY_BROKER_URL:
@@ -138,12 +153,14 @@ class Command(BaseCommand):
                     )
                 )
             host = f"http://127.0.0.1:{port}"
-            wait_until_up(f"{host}/login/", server)
+            wait_until_up(f"{host}/login/", server, server_log)
             write(
                 f"server: gunicorn, {server_workers} workers x 2 threads, PostgreSQL; "
                 f"Celery: {'a worker' if settings.CELERY_BROKER_URL else 'eager'}; "
                 f"{users} users for {seconds} s, at most {max_requests} requests"
             )
+            if self.outage:
+                threading.Timer(seconds / 3, self.database_outage, [self.outage]).start()
             with tempfile.TemporaryDirectory() as folder:
                 prefix = Path(folder) / "load"
                 locust = subprocess.run(
@@ -161,6 +178,8 @@ class Command(BaseCommand):
                 if not stats_file.exists():
                     raise CommandError(f"locust gave no figures:\n{locust.stdout}{locust.stderr}")
                 self.report(stats_file, Path(f"{prefix}_failures.csv"))
+                if locust.returncode not in (0, 1):  # 1: some requests failed
+                    write(f"locust ended with {locust.returncode}:\n{locust.stderr[-2000:]}")
         finally:
             for process in started:
                 process.terminate()
@@ -169,6 +188,31 @@ class Command(BaseCommand):
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+    def database_outage(self, seconds: int) -> None:
+        """Refuse new connections and cut the open ones, then let them in again."""
+        name = connection.settings_dict["NAME"]
+        admin = psycopg2.connect(
+            host=connection.settings_dict["HOST"] or "127.0.0.1",
+            port=connection.settings_dict["PORT"] or 5432,
+            user=connection.settings_dict["USER"],
+            dbname="postgres",
+        )
+        admin.autocommit = True
+        try:
+            with admin.cursor() as cursor:
+                cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                    [name],
+                )
+            self.stdout.write(f"database outage: connections refused and cut for {seconds} s")
+            time.sleep(seconds)
+        finally:
+            with admin.cursor() as cursor:
+                cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            admin.close()
+            self.stdout.write("database back")
 
     def report(self, stats_file: Path, failures_file: Path) -> None:
         write = self.stdout.write
@@ -183,6 +227,7 @@ class Command(BaseCommand):
                 f"{float(row['Requests/s']):>6.1f} {row['50%']:>6} {row['95%']:>6} "
                 f"{row['99%']:>6}"
             )
+        by_status: dict[str, int] = {}
         if failures_file.exists():
             with failures_file.open() as handle:
                 for failure in csv.DictReader(handle):
@@ -190,6 +235,14 @@ class Command(BaseCommand):
                         f"  failed {failure['Occurrences']}x: {failure['Method']} "
                         f"{failure['Name']}: {failure['Error'][:200]}"
                     )
+                    status = (
+                        failure["Error"].split("'")[1].split()[0]
+                        if "'" in failure["Error"]
+                        else "other"
+                    )
+                    by_status[status] = by_status.get(status, 0) + int(failure["Occurrences"])
+        if by_status:
+            write("failures by status: " + ", ".join(f"{k} x{v}" for k, v in by_status.items()))
         total = next(row for row in rows if row["Name"] == "Aggregated")
         errors = int(total["Failure Count"])
         p95 = float(total["95%"])
