@@ -2,6 +2,7 @@ import datetime as dt
 import os
 import signal
 import subprocess
+import threading
 import time
 
 import pytest
@@ -209,3 +210,37 @@ def test_a_worker_killed_in_the_middle_of_an_evaluation_opens_each_alert_and_mai
     assert Alert.objects.count() == 6
     assert AlertEvent.objects.count() == 6
     assert Notification.objects.count() == 1  # one mail to the owner
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_full_runs_started_at_once_give_one_runs_result():
+    book(40)
+    runs.recompute_all(AS_OF, chunk_size=4)
+    clean = kpi_rows()
+    CustomerKPI.objects.all().delete()
+    if connection.vendor != "postgresql":  # one writer at a time: the lock alone decides
+        runs.start_full_run(AS_OF)
+        with pytest.raises(runs.RecomputeAlreadyRunning):
+            runs.start_full_run(AS_OF)
+        return
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def one_run() -> None:
+        try:
+            start.wait()
+            runs.recompute_all(AS_OF, chunk_size=4)
+            outcomes.append("finished")
+        except runs.RecomputeAlreadyRunning:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one_run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(outcomes) == ["finished", "refused"]
+    assert kpi_rows() == clean
+    assert KPIRun.objects.filter(kind="full", status="finished").count() == 2  # + the clean one
