@@ -114,7 +114,10 @@ def read_summary(
             query = cursor.cursor.mogrify(sql, params).decode()
             cursor.cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", buffer)
             buffer.seek(0)
-            frame = pd.read_csv(buffer, names=SUMMARY_COLUMNS, header=None)
+            if buffer.getvalue():
+                frame = pd.read_csv(buffer, names=SUMMARY_COLUMNS, header=None)
+            else:  # no buyer in range: read_csv refuses an empty text
+                frame = pd.DataFrame(columns=SUMMARY_COLUMNS)
         else:
             cursor.execute(sql, params)
             frame = pd.DataFrame.from_records(cursor.fetchall(), columns=SUMMARY_COLUMNS)

@@ -250,3 +250,11 @@ def test_the_cdnow_master_zero_value_repeat_buyer_does_not_break_the_spend_fit()
     assert (model.customers, model.repeat_customers) == (23570, 11516)
     assert (model.spend_customers, model.spend_zero_excluded) == (11515, 1)
     assert model.q > 1 and model.log_likelihood == pytest.approx(-173425.92, abs=0.01)
+
+
+def test_a_book_without_purchases_runs_and_says_why_there_is_no_model():
+    CustomerFactory()
+    call_command("recompute_kpis", as_of=dt.date(2026, 11, 26), stdout=io.StringIO())
+    model = PredictiveModel.objects.get()
+    assert (model.status, model.customers, model.repeat_customers) == ("insufficient", 0, 0)
+    assert CustomerKPI.objects.get().p_alive is None
