@@ -376,7 +376,8 @@ def upsert_sql(customer_filter: str, cuts: Cuts | None, table: str = KPI_TABLE) 
             FROM customers_customer c
             LEFT JOIN ({_transaction_aggregate(tx_filter)}) t ON t.customer_id = c.id
             LEFT JOIN ({_interaction_aggregate(tx_filter)}) i ON i.customer_id = c.id
-            LEFT JOIN {PREDICTION_TABLE} p ON p.customer_id = c.id
+            LEFT JOIN {PREDICTION_TABLE} p
+                ON p.customer_id = c.id AND {customer_filter.replace("c.id", "p.customer_id")}
             WHERE {customer_filter}
             {_materialized()}
         ) b
