@@ -113,6 +113,22 @@ def test_two_workers_on_two_queues_each_take_a_share_of_the_chunks():
         assert sum(run.chunks_by_worker.values()) == 10
 
 
+def wait_until_waiting_for_a_lock(statement: str, seconds: int = 60) -> None:
+    """Until a statement containing ``statement`` waits for a lock in the database."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND query LIKE %s",
+                [f"%{statement}%"],
+            )
+            if cursor.fetchone()[0]:
+                return
+            assert time.monotonic() < deadline, f"nothing waits on a lock in {statement}"
+            time.sleep(0.2)
+
+
 def kill_pool_children(worker) -> int:
     """SIGKILL the process(es) a prefork worker runs its tasks in, as the OOM killer would."""
     children = subprocess.run(
@@ -140,18 +156,7 @@ def test_a_worker_killed_in_the_middle_of_a_chunk_does_not_stop_the_run():
         with blocker.cursor() as cursor:  # the chunks read touchpoints: make them wait
             cursor.execute("LOCK TABLE customers_interaction IN ACCESS EXCLUSIVE MODE")
         run_id = recompute_all_kpis.delay(AS_OF.isoformat(), chunk_size=4).get(timeout=60)
-        deadline = time.monotonic() + 60
-        with connection.cursor() as cursor:
-            while True:  # until a chunk's INSERT waits for the lock
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND query LIKE %s",
-                    ["%INSERT INTO customers_customerkpi_next%"],
-                )
-                if cursor.fetchone()[0]:
-                    break
-                assert time.monotonic() < deadline, "no chunk started"
-                time.sleep(0.2)
+        wait_until_waiting_for_a_lock("INSERT INTO customers_customerkpi_next")
         assert kill_pool_children(workers[0]) == 1
         blocker.rollback()
         blocker.close()
@@ -187,18 +192,7 @@ def test_a_worker_killed_in_the_middle_of_an_evaluation_opens_each_alert_and_mai
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         evaluate_alerts.delay(run.pk)
         if workers:
-            deadline = time.monotonic() + 60
-            with connection.cursor() as cursor:
-                while True:  # until the evaluation waits for the lock, mid-transaction
-                    cursor.execute(
-                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                        "AND query LIKE %s",
-                        ["%pg_advisory_xact_lock%"],
-                    )
-                    if cursor.fetchone()[0]:
-                        break
-                    assert time.monotonic() < deadline, "the evaluation did not start"
-                    time.sleep(0.2)
+            wait_until_waiting_for_a_lock("pg_advisory_xact_lock")  # mid-transaction
             assert kill_pool_children(workers[0]) == 1
             blocker.rollback()
             blocker.close()

@@ -5,11 +5,11 @@ import urllib.error
 import urllib.request
 from unittest import mock
 
-import psycopg2
 import pytest
 from django.db import OperationalError
 from django.test import Client
 
+from cockpit.outage import database_refusing_connections
 from tests.api.conftest import api_as
 
 pytestmark = pytest.mark.django_db
@@ -87,27 +87,9 @@ def test_a_real_outage_of_postgresql_under_a_running_server(live_server, rep_a):
 
     assert get("/customers/")[0] == 200
     if connection.vendor == "postgresql":
-        name = connection.settings_dict["NAME"]
-        admin = psycopg2.connect(
-            host=connection.settings_dict["HOST"] or "127.0.0.1",
-            port=connection.settings_dict["PORT"] or 5432,
-            user=connection.settings_dict["USER"],
-            dbname="postgres",
-        )
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                [name],
-            )
-        connection.close()  # this test's own connection went with the others
-        try:
+        with database_refusing_connections(connection.settings_dict):
+            connection.close()  # this test's own connection went with the others
             status, page = get("/customers/")
-        finally:
-            with admin.cursor() as cursor:
-                cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-            admin.close()
     else:  # the embedded default has no server to stop: the same failure, simulated
         with database_down():
             status, page = get("/customers/")

@@ -21,7 +21,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import psycopg2
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
@@ -31,6 +30,7 @@ from rest_framework.authtoken.models import Token
 
 from cockpit.management.commands.bench_pages import REPS, bench_user
 from cockpit.management.commands.bench_pages import Command as PageBench
+from cockpit.outage import database_refusing_connections
 from cockpit.roles import Role
 from customers.benchdata import PREFIX
 from customers.models import Customer
@@ -190,29 +190,10 @@ class Command(BaseCommand):
                     process.kill()
 
     def database_outage(self, seconds: int) -> None:
-        """Refuse new connections and cut the open ones, then let them in again."""
-        name = connection.settings_dict["NAME"]
-        admin = psycopg2.connect(
-            host=connection.settings_dict["HOST"] or "127.0.0.1",
-            port=connection.settings_dict["PORT"] or 5432,
-            user=connection.settings_dict["USER"],
-            dbname="postgres",
-        )
-        admin.autocommit = True
-        try:
-            with admin.cursor() as cursor:
-                cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-                cursor.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                    [name],
-                )
+        with database_refusing_connections(connection.settings_dict):
             self.stdout.write(f"database outage: connections refused and cut for {seconds} s")
             time.sleep(seconds)
-        finally:
-            with admin.cursor() as cursor:
-                cursor.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-            admin.close()
-            self.stdout.write("database back")
+        self.stdout.write("database back")
 
     def report(self, stats_file: Path, failures_file: Path) -> None:
         write = self.stdout.write
