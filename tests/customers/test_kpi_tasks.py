@@ -33,6 +33,39 @@ def kpi_rows() -> list[dict]:
     ]
 
 
+def wait_for_the_end_of(run_id: int, failure: str, seconds: int = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while KPIRun.objects.get(pk=run_id).status == "running":
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.2)
+
+
+def wait_until_waiting_for_a_lock(statement: str, seconds: int = 60) -> None:
+    """Until a statement containing ``statement`` waits for a lock in the database."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND query LIKE %s",
+                [f"%{statement}%"],
+            )
+            if cursor.fetchone()[0]:
+                return
+            assert time.monotonic() < deadline, f"nothing waits on a lock in {statement}"
+            time.sleep(0.2)
+
+
+def kill_pool_children(worker) -> int:
+    """SIGKILL the process(es) a prefork worker runs its tasks in, as the OOM killer would."""
+    children = subprocess.run(
+        ["pgrep", "-P", str(worker.pid)], capture_output=True, text=True
+    ).stdout.split()
+    for pid in children:
+        os.kill(int(pid), signal.SIGKILL)
+    return len(children)
+
+
 @pytest.mark.django_db
 def test_the_full_run_task_shares_chunks_and_finishes():
     book(12)
@@ -71,10 +104,7 @@ def test_two_workers_share_a_full_run_and_give_the_same_rows_as_one():
     CustomerKPI.objects.all().delete()
     with running_workers(2) as workers:
         run_id = recompute_all_kpis.delay(AS_OF.isoformat(), chunk_size=4).get(timeout=60)
-        deadline = time.monotonic() + 120
-        while KPIRun.objects.get(pk=run_id).status == "running":
-            assert time.monotonic() < deadline, "the shared run did not finish"
-            time.sleep(0.2)
+        wait_for_the_end_of(run_id, "the shared run did not finish")
         if workers:
             assert all(w.poll() is None for w in workers)
     run = KPIRun.objects.get(pk=run_id)
@@ -99,10 +129,7 @@ def test_two_workers_on_two_queues_each_take_a_share_of_the_chunks():
     book(40)
     with running_workers(2, own_chunk_queues=True) as workers:
         run_id = recompute_all_kpis.delay(AS_OF.isoformat(), chunk_size=4).get(timeout=60)
-        deadline = time.monotonic() + 120
-        while KPIRun.objects.get(pk=run_id).status == "running":
-            assert time.monotonic() < deadline, "the shared run did not finish"
-            time.sleep(0.2)
+        wait_for_the_end_of(run_id, "the shared run did not finish")
     run = KPIRun.objects.get(pk=run_id)
     assert (run.status, run.chunks_done, run.rows_written) == ("finished", 10, 40)
     if workers:
@@ -111,32 +138,6 @@ def test_two_workers_on_two_queues_each_take_a_share_of_the_chunks():
         assert len(run.chunks_by_worker) == 2
     else:  # the embedded default: the chunks ran eagerly in this process
         assert sum(run.chunks_by_worker.values()) == 10
-
-
-def wait_until_waiting_for_a_lock(statement: str, seconds: int = 60) -> None:
-    """Until a statement containing ``statement`` waits for a lock in the database."""
-    deadline = time.monotonic() + seconds
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                "AND query LIKE %s",
-                [f"%{statement}%"],
-            )
-            if cursor.fetchone()[0]:
-                return
-            assert time.monotonic() < deadline, f"nothing waits on a lock in {statement}"
-            time.sleep(0.2)
-
-
-def kill_pool_children(worker) -> int:
-    """SIGKILL the process(es) a prefork worker runs its tasks in, as the OOM killer would."""
-    children = subprocess.run(
-        ["pgrep", "-P", str(worker.pid)], capture_output=True, text=True
-    ).stdout.split()
-    for pid in children:
-        os.kill(int(pid), signal.SIGKILL)
-    return len(children)
 
 
 @pytest.mark.real_worker
@@ -160,10 +161,7 @@ def test_a_worker_killed_in_the_middle_of_a_chunk_does_not_stop_the_run():
         assert kill_pool_children(workers[0]) == 1
         blocker.rollback()
         blocker.close()
-        deadline = time.monotonic() + 120
-        while KPIRun.objects.get(pk=run_id).status == "running":
-            assert time.monotonic() < deadline, "the run did not finish after the kill"
-            time.sleep(0.2)
+        wait_for_the_end_of(run_id, "the run did not finish after the kill")
     run = KPIRun.objects.get(pk=run_id)
     assert (run.status, run.chunks_done, run.rows_written) == ("finished", 10, 40)
     assert kpi_rows() == clean  # the killed chunk was done again, once
