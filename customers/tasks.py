@@ -19,14 +19,12 @@ def _as_of(value: str | None) -> dt.date:
 @shared_task(acks_late=True)
 def recompute_all_kpis(as_of: str | None = None, chunk_size: int | None = None) -> int | None:
     """A full run: one task per chunk of customer ids, shared by all workers, then finish."""
+    chunks = runs.chunk_ranges(chunk_size or settings.KPI_CHUNK_SIZE)
     try:
-        run = runs.begin_full_run(_as_of(as_of), chunk_size)
+        run = runs.begin_full_run(_as_of(as_of), chunks)
     except runs.RecomputeAlreadyRunning as exc:
         logger.warning("KPI recompute not started: %s", exc)
         return None
-    chunks = runs.chunk_ranges(chunk_size or settings.KPI_CHUNK_SIZE)
-    run.chunks = len(chunks)
-    run.save(update_fields=["chunks"])
     # Chunks go round-robin to KPI_CHUNK_QUEUES when set (workers on several hosts, each
     # on its queue), else to the default queue all workers share.
     queues = settings.KPI_CHUNK_QUEUES

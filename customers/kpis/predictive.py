@@ -19,20 +19,19 @@ import datetime as dt
 import io
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from pyarrow import csv as pa_csv
 
 from customers.choices import PURCHASE_KINDS
 from customers.kpis import btyd
-from customers.kpis.sql import date_param, days_between, id_in, ids_param
+from customers.kpis.sql import date_param, days_between, id_in, ids_param, on_connections
 from customers.models import CustomerPrediction, PredictiveModel
 
 PREDICTION_TABLE = CustomerPrediction._meta.db_table
@@ -242,15 +241,16 @@ def fit_model(frame: pd.DataFrame, as_of: dt.date, holdout_weeks: int) -> Predic
 # --- scoring ----------------------------------------------------------------------------
 
 
-def score(model: PredictiveModel, frame: pd.DataFrame) -> pd.DataFrame:
-    """CustomerPrediction columns for every row of the summary, vectorised."""
+def score(model: PredictiveModel, frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """CustomerPrediction columns as of ``as_of`` for every row of the summary, with the
+    fitted parameters of ``model`` (which may be an earlier night's), vectorised."""
     x = frame["repeat_purchases"].to_numpy(dtype=float)
     t_x, T = _weeks(frame["span_days"]), _weeks(frame["age_days"])
     m = _repeat_spend_avg(frame["repeat_spend"], frame["repeat_purchases"])
     scored = pd.DataFrame(
         {
             "customer_id": frame["customer_id"].to_numpy(),
-            "as_of": model.as_of.isoformat(),
+            "as_of": as_of.isoformat(),
             "repeat_purchases": frame["repeat_purchases"].to_numpy(dtype=int),
             "btyd_recency_weeks": t_x.round(4),
             "age_weeks": T.round(4),
@@ -339,15 +339,11 @@ def read_book_summary(
     at once (the GROUP BY over every transaction is most of the predictive step)."""
     if connection.vendor != "postgresql" or len(ranges) < 2:
         return read_summary(as_of, holdout_weeks)
-
-    def one(id_range: tuple[int, int]) -> pd.DataFrame:
-        try:
-            return read_summary(as_of, holdout_weeks, id_range=id_range)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=SUMMARY_CONNECTIONS) as pool:
-        parts = list(pool.map(one, ranges))
+    parts = on_connections(
+        lambda id_range: read_summary(as_of, holdout_weeks, id_range=id_range),
+        ranges,
+        SUMMARY_CONNECTIONS,
+    )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -358,7 +354,7 @@ def refresh(as_of: dt.date, ranges: list[tuple[int, int]] | None = None) -> Pred
     frame = read_book_summary(as_of, settings.PREDICTIVE_HOLDOUT_WEEKS, ranges or [])
     model = fit_model(frame, as_of, settings.PREDICTIVE_HOLDOUT_WEEKS)
     started = time.perf_counter()
-    scored = score(model, frame)
+    scored = score(model, frame, as_of)
     model.score_seconds = time.perf_counter() - started
     with transaction.atomic():
         _write(scored, replace_ids=None)
@@ -376,11 +372,7 @@ def score_customers(customer_ids: Sequence[int], as_of: dt.date) -> int:
     if model is None or not customer_ids:
         return 0
     frame = read_summary(as_of, customer_ids=customer_ids)
-    scoring = PredictiveModel(
-        **{f.attname: getattr(model, f.attname) for f in model._meta.concrete_fields}
-    )
-    scoring.as_of = as_of
-    scored = score(scoring, frame)
+    scored = score(model, frame, as_of)
     _write(scored, replace_ids=customer_ids)
     return len(scored)
 

@@ -3,14 +3,14 @@
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
 from customers.kpis import engine, predictive, swap, triggers
+from customers.kpis.sql import on_connections
 from customers.models import Customer, KPIRun
 from customers.signals import kpis_recomputed
 
@@ -43,11 +43,14 @@ def start_full_run(as_of: dt.date) -> KPIRun:
         ) from None
 
 
-def begin_full_run(as_of: dt.date, chunk_size: int | None = None) -> KPIRun:
-    """Take the lock and fit the predictive model the chunks join in."""
+def begin_full_run(as_of: dt.date, chunks: list[tuple[int, int]]) -> KPIRun:
+    """Take the lock and fit the predictive model the chunks join in (its summary is read
+    by the same ranges of customer ids)."""
     run = start_full_run(as_of)
     try:
-        predictive.refresh(as_of, chunk_ranges(chunk_size or settings.KPI_CHUNK_SIZE))
+        run.chunks = len(chunks)
+        run.save(update_fields=["chunks"])
+        predictive.refresh(as_of, chunks)
     except Exception as exc:
         fail_run(run.pk, repr(exc))
         raise
@@ -129,30 +132,15 @@ def fail_run(run_id: int, error: str) -> None:
     )
 
 
-def _run_chunks_in_parallel(run_id: int, chunks: list[tuple[int, int]], workers: int) -> None:
-    """The chunks on ``workers`` database connections at once, as that many Celery workers
-    would share them (PostgreSQL; each thread has its own connection)."""
-
-    def one(chunk: tuple[int, int]) -> int:
-        try:
-            return run_chunk(run_id, *chunk)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for _rows in pool.map(one, chunks):
-            pass
-
-
 def recompute_all(as_of: dt.date, chunk_size: int | None = None, workers: int = 1) -> KPIRun:
     """A whole full run in this process (the command's path): chunk after chunk, or on
     ``workers`` connections at once on PostgreSQL."""
-    run = begin_full_run(as_of, chunk_size)
+    chunks = chunk_ranges(chunk_size or settings.KPI_CHUNK_SIZE)
+    run = begin_full_run(as_of, chunks)
     try:
-        chunks = chunk_ranges(chunk_size or settings.KPI_CHUNK_SIZE)
-        KPIRun.objects.filter(pk=run.pk).update(chunks=len(chunks))
         if workers > 1 and connection.vendor == "postgresql":
-            _run_chunks_in_parallel(run.pk, chunks, workers)
+            # As that many Celery workers would share them.
+            on_connections(lambda chunk: run_chunk(run.pk, *chunk), chunks, workers)
         else:
             for first_id, last_id in chunks:
                 run_chunk(run.pk, first_id, last_id)

@@ -1,9 +1,15 @@
 """The few SQL spellings that differ between PostgreSQL and SQLite."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from django.db import connection
+from django.db import connections as db_connections
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def days_between(later: str, earlier: str) -> str:
@@ -59,3 +65,18 @@ def analyze_after(rows: int, table: str) -> None:
         (known,) = cursor.fetchone()
         if rows >= known / 10:
             cursor.execute(f"ANALYZE {table}")
+
+
+def on_connections(work: Callable[[T], R], items: Sequence[T], connections_at_once: int) -> list[R]:
+    """``work`` over ``items`` on that many database connections at once (a thread each,
+    each with its own connection, closed when its item is done), results in item order.
+    Statements on PostgreSQL run in parallel so; a full run's chunks use it."""
+
+    def one(item: T) -> R:
+        try:
+            return work(item)
+        finally:
+            db_connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=connections_at_once) as pool:
+        return list(pool.map(one, items))

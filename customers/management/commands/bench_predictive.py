@@ -123,7 +123,7 @@ class Command(BaseCommand):
             model = predictive.fit_model(frame, as_of, holdout_weeks=0)
             fit_times.append(time.perf_counter() - started)
             started = time.perf_counter()
-            scored = predictive.score(model, frame)
+            scored = predictive.score(model, frame, as_of)
             score_times.append(time.perf_counter() - started)
         outputs = scored[["p_alive", "expected_purchases_90d", "clv_12m"]].to_numpy(dtype=float)
         buyers_with_repeat = scored["repeat_purchases"] > 0
