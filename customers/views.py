@@ -132,6 +132,13 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/customer_list.html", context)
 
 
+def p_alive_text(customer: Customer, kpi: CustomerKPI | None) -> str:
+    """The record's sentence on P(alive); the model is read only to say why there is none."""
+    prediction = CustomerPrediction.objects.filter(customer=customer).first()
+    model = predictive.latest_model() if prediction is None and kpi and kpi.frequency else None
+    return predictive.p_alive_explanation(prediction, model)
+
+
 def customer_detail(request: HttpRequest, number: str) -> HttpResponse:
     customer = visible_customer(request, number)
     kpi = CustomerKPI.objects.filter(customer=customer).select_related("rfm_segment").first()
@@ -145,10 +152,7 @@ def customer_detail(request: HttpRequest, number: str) -> HttpResponse:
         "timeline": customer_timeline(customer),
         "interaction_form": InteractionForm(customer=customer),
         "panels": record_panels(request, customer),
-        "p_alive_text": predictive.p_alive_explanation(
-            CustomerPrediction.objects.filter(customer=customer).first(),
-            predictive.latest_model() if kpi and kpi.frequency else None,
-        ),
+        "p_alive_text": p_alive_text(customer, kpi),
     }
     return render(request, "customers/customer_detail.html", context)
 
