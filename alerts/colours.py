@@ -39,9 +39,17 @@ def refresh_alert_ranks(customer_ids: Sequence[int] | None = None) -> int:
                           WHERE a.customer_id = customers_customer.id
                             AND a.state <> '{AlertState.RESOLVED.value}')
     """
+    whole_book = not scoped and connection.vendor == "postgresql"
     with connection.cursor() as cursor:
+        if whole_book:
+            # Customers in id order (a merge join) rather than hashed: their rows and index
+            # pages are then written in the order they lie, 14 s instead of 19 s for a
+            # million customers changing colour at once.
+            cursor.execute("SET LOCAL enable_hashjoin = off")
         cursor.execute(worst, params)
         changed = cursor.rowcount
+        if whole_book:
+            cursor.execute("SET LOCAL enable_hashjoin TO DEFAULT")
         cursor.execute(green, params)
         changed += cursor.rowcount
     # The list reads colours through an index chosen by these statistics: after a first
