@@ -97,12 +97,36 @@ def _execute(sql: str, params: dict) -> int:
         return cursor.rowcount
 
 
-def update_rule_states(rule: ToleranceRule, evaluation: int, customer_ids) -> int:
-    """Step 1: the level of every customer in band or not, counted per evaluation."""
+EVALUATED_KPIS = "evaluated_kpis"
+
+
+def _stage_touched_kpis(customer_ids: Sequence[int]) -> None:
+    """The touched customers' KPI rows, read once into a temporary table for every rule
+    (instead of once per rule from the book's table: half a second of an evaluation of
+    10,000 customers at a million)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {EVALUATED_KPIS}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {EVALUATED_KPIS} AS SELECT * FROM customers_customerkpi k "
+            f"WHERE {id_in('k.customer_id', 'ids')}",
+            {"ids": ids_param(customer_ids)},
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {EVALUATED_KPIS}")
+
+
+def _drop_touched_kpis() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {EVALUATED_KPIS}")
+
+
+def update_rule_states(rule: ToleranceRule, evaluation: int, scoped: bool = False) -> int:
+    """Step 1: the level of every customer in band or not, counted per evaluation; of the
+    touched customers staged by _stage_touched_kpis when ``scoped``."""
     value = f"k.{rule.kpi}"
     scope = scope_sql(rule)
     level = level_sql(rule, value, scope)
-    touched = f"AND {id_in('k.customer_id', 'ids')}" if customer_ids is not None else ""
+    kpis = EVALUATED_KPIS if scoped else "customers_customerkpi"
     # The customer row is read only for a scope on its columns (industry, owner).
     customer = "JOIN customers_customer c ON c.id = k.customer_id" if "c." in scope else ""
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
@@ -114,10 +138,10 @@ def update_rule_states(rule: ToleranceRule, evaluation: int, customer_ids) -> in
             CASE WHEN {level} <> 'green' THEN 1 ELSE 0 END,
             CASE WHEN {level} = 'green' THEN 1 ELSE 0 END,
             %(evaluation)s
-        FROM customers_customerkpi k
+        FROM {kpis} k
         {customer}
         LEFT JOIN alerts_rulestate s ON s.rule_id = %(rule)s AND s.customer_id = k.customer_id
-        WHERE ({level} <> 'green' OR s.id IS NOT NULL) {touched}
+        WHERE ({level} <> 'green' OR s.id IS NOT NULL)
         ON CONFLICT (rule_id, customer_id) DO UPDATE SET
             out_streak = CASE
                 WHEN alerts_rulestate.evaluation = excluded.evaluation
@@ -137,7 +161,7 @@ def update_rule_states(rule: ToleranceRule, evaluation: int, customer_ids) -> in
             OR alerts_rulestate.level <> excluded.level
             OR alerts_rulestate.kpi_value {distinct} excluded.kpi_value
         """,
-        {"rule": rule.pk, "evaluation": evaluation, "ids": ids_param(customer_ids or [])},
+        {"rule": rule.pk, "evaluation": evaluation},
     )
 
 
@@ -176,7 +200,7 @@ def apply_transitions(rule: ToleranceRule, evaluation: int, now) -> dict[str, in
     """
     if connection.vendor == "postgresql":
         # The new alerts hand their ids straight to their events: no second pass over
-        # them (a tenth of a first evaluation).
+        # them (3 s of a first evaluation at a million customers).
         counts["opened"] = _execute(
             f"""
             WITH opened AS ({opening} RETURNING id, level, kpi_value, bound)
@@ -290,17 +314,20 @@ def _lock(cursor) -> None:
 def evaluate(
     evaluation: int, customer_ids: Sequence[int] | None = None, now=None
 ) -> EvaluationResult:
-    """Evaluate every enabled rule for all customers, or only ``customer_ids``."""
+    """Evaluate every enabled rule for all customers (``customer_ids`` None), or only
+    ``customer_ids``."""
     now = now or timezone.now()
     result = EvaluationResult()
     rules = list(ToleranceRule.objects.filter(enabled=True).prefetch_related("segments", "owners"))
+    scoped = customer_ids is not None
+    customer_ids = list(customer_ids) if scoped else None
     with transaction.atomic():
         with connection.cursor() as cursor:
             _lock(cursor)
+        if scoped:
+            _stage_touched_kpis(customer_ids)
         for rule in rules:
-            states = update_rule_states(
-                rule, evaluation, list(customer_ids) if customer_ids else None
-            )
+            states = update_rule_states(rule, evaluation, scoped)
             analyze_after(states, "alerts_rulestate")
             counts = apply_transitions(rule, evaluation, now)
             result.opened += counts["opened"]
@@ -308,8 +335,10 @@ def evaluate(
             result.de_escalated += counts["de_escalated"]
             result.resolved += counts["resolved"]
             result.rules += 1
+        if scoped:
+            _drop_touched_kpis()
         result.snooze_ended = end_snoozes(timezone.localdate(now), now)
-        refresh_alert_ranks(list(customer_ids) if customer_ids else None)
+        refresh_alert_ranks(customer_ids)
         result.notification_ids = queue_notifications(evaluation, now, rules)
         transaction.on_commit(lambda: _deliver(result.notification_ids))
     return result
