@@ -167,6 +167,9 @@ def test_evaluating_only_touched_customers_leaves_the_others():
     evaluate(1, customer_ids=[touched.pk], now=NOW)
     assert list(Alert.objects.values_list("customer", flat=True)) == [touched.pk]
     assert not Alert.objects.filter(customer=other).exists()
+    # No touched customer: nobody is evaluated (not the whole book).
+    assert evaluate(2, customer_ids=[], now=NOW).opened == 0
+    assert not Alert.objects.filter(customer=other).exists()
 
 
 def test_a_disabled_rule_is_not_evaluated():
