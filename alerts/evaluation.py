@@ -115,9 +115,10 @@ def _stage_touched_kpis(customer_ids: Sequence[int]) -> None:
             cursor.execute(f"ANALYZE {EVALUATED_KPIS}")
 
 
-def _drop_touched_kpis() -> None:
+def _drop_temporary_tables() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {EVALUATED_KPIS}")
+        cursor.execute(f"DROP TABLE IF EXISTS {RULE_LEVELS}")
 
 
 def update_rule_states(rule: ToleranceRule, evaluation: int, scoped: bool = False) -> int:
@@ -141,7 +142,10 @@ def update_rule_states(rule: ToleranceRule, evaluation: int, scoped: bool = Fals
         FROM {kpis} k
         {customer}
         LEFT JOIN alerts_rulestate s ON s.rule_id = %(rule)s AND s.customer_id = k.customer_id
-        WHERE ({level} <> 'green' OR s.id IS NOT NULL)
+        -- an alert opened while the rule had no flap guard (and so no states)
+        LEFT JOIN alerts_alert a ON a.rule_id = %(rule)s AND a.customer_id = k.customer_id
+            AND a.state <> 'resolved'
+        WHERE ({level} <> 'green' OR s.id IS NOT NULL OR a.id IS NOT NULL)
         ON CONFLICT (rule_id, customer_id) DO UPDATE SET
             out_streak = CASE
                 WHEN alerts_rulestate.evaluation = excluded.evaluation
@@ -165,8 +169,61 @@ def update_rule_states(rule: ToleranceRule, evaluation: int, scoped: bool = Fals
     )
 
 
-def apply_transitions(rule: ToleranceRule, evaluation: int, now) -> dict[str, int]:
-    """Step 2: every transition of this rule's alerts, events first, then the alerts."""
+RULE_LEVELS = "rule_levels"
+
+
+def has_flap_guard(rule: ToleranceRule) -> bool:
+    return rule.pending_evaluations > 1 or rule.resolve_after > 1
+
+
+def stage_rule_levels(rule: ToleranceRule, evaluation: int, scoped: bool = False) -> int:
+    """Step 1 of a rule without a flap guard: it keeps no state between evaluations. The
+    customers out of band now, and those back in band with an unresolved alert of the
+    rule, go into a temporary table shaped like RuleState (each streak 1), which the
+    transitions read instead. No rule state is written: at a million customers that was
+    15 s of a first evaluation and 33 s of a nightly one."""
+    value = f"CAST(k.{rule.kpi} AS {'double precision' if _postgres() else 'REAL'})"
+    scope = scope_sql(rule)
+    level = level_sql(rule, value, scope)
+    kpis = EVALUATED_KPIS if scoped else "customers_customerkpi"
+    customer = "JOIN customers_customer c ON c.id = k.customer_id" if "c." in scope else ""
+    columns = f"""
+        CAST(%(rule)s AS INTEGER) AS rule_id, k.customer_id, {level} AS level,
+        {value} AS kpi_value, CASE WHEN {level} <> 'green' THEN 1 ELSE 0 END AS out_streak,
+        CASE WHEN {level} = 'green' THEN 1 ELSE 0 END AS in_streak,
+        CAST(%(evaluation)s AS BIGINT) AS evaluation
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {RULE_LEVELS}")
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE {RULE_LEVELS} AS
+            SELECT {columns} FROM {kpis} k {customer} WHERE {level} <> 'green'
+            UNION ALL
+            SELECT {columns} FROM alerts_alert a
+            JOIN {kpis} k ON k.customer_id = a.customer_id {customer}
+            WHERE a.rule_id = %(rule)s AND a.state <> 'resolved' AND {level} = 'green'
+            """,
+            {"rule": rule.pk, "evaluation": evaluation},
+        )
+        staged = cursor.rowcount
+        if _postgres():
+            cursor.execute(f"ANALYZE {RULE_LEVELS}")
+        # States kept while the rule had a flap guard would count from stale streaks if
+        # it gets one again.
+        cursor.execute("DELETE FROM alerts_rulestate WHERE rule_id = %s", [rule.pk])
+    return staged
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def apply_transitions(
+    rule: ToleranceRule, evaluation: int, now, states: str = "alerts_rulestate"
+) -> dict[str, int]:
+    """Step 2: every transition of this rule's alerts, events first, then the alerts.
+    ``states``: the table of this evaluation's levels (RuleState, or RULE_LEVELS)."""
     ops = connection.ops
     params = {
         "rule": rule.pk,
@@ -180,12 +237,12 @@ def apply_transitions(rule: ToleranceRule, evaluation: int, now) -> dict[str, in
     counts = {}
 
     # open: out of band long enough, no unresolved alert yet
-    opening = """
+    opening = f"""
         INSERT INTO alerts_alert
             (customer_id, rule_id, level, state, kpi_value, bound, opened_at, changed_at)
         SELECT s.customer_id, %(rule)s, s.level, 'open', s.kpi_value,
             CASE WHEN s.level = 'red' THEN %(red)s ELSE %(yellow)s END, %(now)s, %(now)s
-        FROM alerts_rulestate s
+        FROM {states} s
         WHERE s.rule_id = %(rule)s AND s.evaluation = %(evaluation)s AND s.level <> 'green'
           AND s.out_streak >= %(pending)s
           AND NOT EXISTS (SELECT 1 FROM alerts_alert a
@@ -225,7 +282,7 @@ def apply_transitions(rule: ToleranceRule, evaluation: int, now) -> dict[str, in
     # Alert a joined with its RuleState s of this evaluation: joins, not correlated
     # subqueries, so the planner can hash-join a million rows.
     joined = (
-        "alerts_rulestate s WHERE s.rule_id = a.rule_id AND s.customer_id = a.customer_id "
+        f"{states} s WHERE s.rule_id = a.rule_id AND s.customer_id = a.customer_id "
         "AND s.evaluation = %(evaluation)s AND a.rule_id = %(rule)s AND a.state <> 'resolved'"
     )
     transitions = [
@@ -327,16 +384,19 @@ def evaluate(
         if scoped:
             _stage_touched_kpis(customer_ids)
         for rule in rules:
-            states = update_rule_states(rule, evaluation, scoped)
-            analyze_after(states, "alerts_rulestate")
-            counts = apply_transitions(rule, evaluation, now)
+            if has_flap_guard(rule):
+                states = update_rule_states(rule, evaluation, scoped)
+                analyze_after(states, "alerts_rulestate")
+                counts = apply_transitions(rule, evaluation, now)
+            else:
+                stage_rule_levels(rule, evaluation, scoped)
+                counts = apply_transitions(rule, evaluation, now, RULE_LEVELS)
             result.opened += counts["opened"]
             result.escalated += counts["escalated"]
             result.de_escalated += counts["de_escalated"]
             result.resolved += counts["resolved"]
             result.rules += 1
-        if scoped:
-            _drop_touched_kpis()
+        _drop_temporary_tables()
         result.snooze_ended = end_snoozes(timezone.localdate(now), now)
         refresh_alert_ranks(customer_ids)
         result.notification_ids = queue_notifications(evaluation, now, rules)

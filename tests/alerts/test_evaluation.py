@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from alerts.evaluation import evaluate
-from alerts.models import Alert, AlertEvent, ToleranceRule
+from alerts.models import Alert, AlertEvent, RuleState, ToleranceRule
 from customers.models import CustomerKPI, RFMSegment
 from tests.factories import CustomerFactory
 
@@ -115,6 +115,34 @@ def test_the_flap_guard_waits_before_opening_and_before_resolving():
     set_kpi(customer, recency_days=10)
     assert evaluate(5, now=NOW).resolved == 0  # in band once: still open
     assert evaluate(6, now=NOW).resolved == 1
+
+
+def test_a_rule_without_flap_guard_keeps_no_state_and_can_get_one():
+    without_guard = rule()
+    customer = with_kpis(recency_days=400)
+    assert evaluate(1, now=NOW).opened == 1
+    assert not RuleState.objects.exists()
+    assert evaluate(1, now=NOW).opened == 0  # the same run again: nothing new
+
+    # An admin adds a flap guard: the alert opened without states still resolves.
+    without_guard.resolve_after = 2
+    without_guard.save()
+    set_kpi(customer, recency_days=10)
+    assert evaluate(2, now=NOW).resolved == 0  # in band once
+    assert evaluate(3, now=NOW).resolved == 1
+    assert RuleState.objects.get().in_streak == 2
+
+    # And takes it away again: its states go, nothing counts from them later.
+    without_guard.resolve_after = 1
+    without_guard.save()
+    set_kpi(customer, recency_days=400)
+    assert evaluate(4, now=NOW).opened == 1
+    assert not RuleState.objects.exists()
+    assert history(customer) == [
+        ("opened", "green", "red", 400, 365),
+        ("resolved", "red", "green", 10, 365),
+        ("opened", "green", "red", 400, 365),
+    ]
 
 
 def test_a_customer_without_the_value_stays_green():
