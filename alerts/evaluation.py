@@ -234,7 +234,12 @@ def apply_transitions(
         "pending": rule.pending_evaluations,
         "resolve_after": rule.resolve_after,
     }
-    counts = {}
+    counts = {"opened": 0, "escalated": 0, "de_escalated": 0, "resolved": 0}
+    # Alerts of earlier evaluations are what escalates, de-escalates, resolves and follows
+    # the KPI: a rule's first evaluation only opens (6 s of a million customers' first).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM alerts_alert WHERE rule_id = %s LIMIT 1", [rule.pk])
+        first_evaluation = cursor.fetchone() is None
 
     # open: out of band long enough, no unresolved alert yet
     opening = f"""
@@ -278,6 +283,8 @@ def apply_transitions(
         )
     analyze_after(counts["opened"], "alerts_alert")
     analyze_after(counts["opened"], "alerts_alertevent")
+    if first_evaluation:
+        return counts
 
     # Alert a joined with its RuleState s of this evaluation: joins, not correlated
     # subqueries, so the planner can hash-join a million rows.
