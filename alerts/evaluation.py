@@ -1,8 +1,10 @@
 """Set-based evaluation of tolerance rules against CustomerKPI.
 
 Per rule a handful of statements over all customers in scope (or the touched ones):
-1. upsert RuleState with the level each customer is at now and for how many evaluations
-   it has held (the flap guard); only customers ever out of band get a row;
+1. the level of each customer now: a rule with a flap guard upserts RuleState, with for
+   how many evaluations the level has held (only customers ever out of band get a row);
+   a rule without one puts the customers out of band, and those with an unresolved
+   alert, into a temporary table of the same shape;
 2. open, escalate, de-escalate and resolve alerts, each transition an AlertEvent written
    first, then the alert changed, under the same condition in the same transaction.
 
@@ -111,7 +113,7 @@ def _stage_touched_kpis(customer_ids: Sequence[int]) -> None:
             f"WHERE {id_in('k.customer_id', 'ids')}",
             {"ids": ids_param(customer_ids)},
         )
-        if connection.vendor == "postgresql":
+        if _postgres():
             cursor.execute(f"ANALYZE {EVALUATED_KPIS}")
 
 
@@ -130,7 +132,7 @@ def update_rule_states(rule: ToleranceRule, evaluation: int, scoped: bool = Fals
     kpis = EVALUATED_KPIS if scoped else "customers_customerkpi"
     # The customer row is read only for a scope on its columns (industry, owner).
     customer = "JOIN customers_customer c ON c.id = k.customer_id" if "c." in scope else ""
-    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    distinct = "IS DISTINCT FROM" if _postgres() else "IS NOT"
     return _execute(
         f"""
         INSERT INTO alerts_rulestate
@@ -260,7 +262,7 @@ def apply_transitions(
         INSERT INTO alerts_alertevent
             (alert_id, kind, level_before, level_after, kpi_value, bound, note, created_at)
     """
-    if connection.vendor == "postgresql":
+    if _postgres():
         # The new alerts hand their ids straight to their events: no second pass over
         # them (3 s of a first evaluation at a million customers).
         counts["opened"] = _execute(
@@ -371,7 +373,7 @@ def end_snoozes(today: dt.date, now) -> int:
 
 
 def _lock(cursor) -> None:
-    if connection.vendor == "postgresql":
+    if _postgres():
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
