@@ -36,6 +36,8 @@ def _person(request: HttpRequest):
     """Whose day: the user's own, or for managers any rep's (?user=)."""
     user_id = request.GET.get("user")
     if user_id and is_manager(request.user):
+        if not user_id.isdigit():
+            raise Http404
         return get_object_or_404(get_user_model(), pk=user_id)
     return request.user
 

@@ -133,22 +133,23 @@ def alerts_by_rule(cockpit: Cockpit) -> str:
 
 def segment_treemap(cockpit: Cockpit) -> str:
     names = segment_names()
-    frame = pd.DataFrame(
-        [
-            {"segment_id": segment_id, "name": names.get(segment_id, "?"), **values}
-            for segment_id, values in cockpit.by_segment.items()
-            if values["customers"]
-        ],
-        columns=["segment_id", "name", "customers", "revenue_12m"],
-    )
+    rows = [
+        {"segment_id": segment_id, "name": names.get(segment_id, "?"), **values}
+        for segment_id, values in cockpit.by_segment.items()
+        if values["customers"]
+    ]
+    frame = pd.DataFrame(rows, columns=["segment_id", "name", "customers", "revenue_12m"])
     figure = go.Figure(
         go.Treemap(
             labels=frame["name"],
             parents=[""] * len(frame),
             values=frame["customers"],
+            # From the rows, not the frame: pandas turns the ids into floats (1.0, nan).
             customdata=[
-                cockpit.filters.list_url(segment=sid if sid is not None else "none")
-                for sid in frame["segment_id"]
+                cockpit.filters.list_url(
+                    segment=row["segment_id"] if row["segment_id"] is not None else "none"
+                )
+                for row in rows
             ],
             marker={
                 "colors": frame["revenue_12m"],
@@ -278,7 +279,7 @@ def segment_migration(cockpit: Cockpit) -> str:
 
 def history(cockpit: Cockpit) -> str:
     frame = pd.DataFrame(cockpit.history, columns=["taken_on", "revenue_12m", "active_customers"])
-    url = cockpit.filters.list_url(active="1")
+    url = cockpit.filters.list_url(active="true")
     figure = go.Figure()
     figure.add_scatter(
         x=frame["taken_on"], y=frame["revenue_12m"], name=_("Revenue (12 months)"),

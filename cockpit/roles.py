@@ -45,13 +45,19 @@ def sees_all_customers(user: AbstractBaseUser | AnonymousUser) -> bool:
     return is_manager(user)
 
 
+def require_manager(user: AbstractBaseUser | AnonymousUser) -> None:
+    """403 for everybody but managers and admins."""
+    if not is_manager(user):
+        raise PermissionDenied(_("This page is for managers and admins."))
+
+
 def admin_only(view):
     """A settings page: 403 for everybody but admins."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not is_admin(request.user):
-            raise PermissionDenied
+            raise PermissionDenied(_("This page is for admins."))
         return view(request, *args, **kwargs)
 
     return wrapped

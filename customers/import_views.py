@@ -5,14 +5,13 @@ import io
 
 import pandas as pd
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cockpit.roles import is_manager
+from cockpit.roles import require_manager
 from customers.imports.layouts import LAYOUTS
 from customers.models import ImportJob
 from customers.tasks import check_import_job, run_import_job
@@ -31,14 +30,9 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _managers_only(request: HttpRequest) -> None:
-    if not is_manager(request.user):
-        raise PermissionDenied
-
-
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    _managers_only(request)
+    require_manager(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if form.is_valid():
         upload_file = form.cleaned_data["file"]
@@ -58,7 +52,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def job_page(request: HttpRequest, job_id: int) -> HttpResponse:
-    _managers_only(request)
+    require_manager(request.user)
     job = get_object_or_404(ImportJob.objects.defer("content"), pk=job_id)
     template = (
         "customers/_import_status.html"
@@ -70,7 +64,7 @@ def job_page(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @require_POST
 def job_run(request: HttpRequest, job_id: int) -> HttpResponse:
-    _managers_only(request)
+    require_manager(request.user)
     job = get_object_or_404(ImportJob.objects.defer("content"), pk=job_id)
     if job.status == ImportJob.Status.CHECKED:
         transaction.on_commit(lambda: run_import_job.delay(job.pk))

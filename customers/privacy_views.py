@@ -5,14 +5,13 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cockpit.roles import is_manager
+from cockpit.roles import require_manager
 from customers import privacy
 from customers.choices import CustomerKind
 from customers.views import visible_customer
@@ -31,11 +30,6 @@ class ConfirmErasureForm(forms.Form):
         return self.cleaned_data["confirm"]
 
 
-def _managers_only(request: HttpRequest) -> None:
-    if not is_manager(request.user):
-        raise PermissionDenied
-
-
 def _json_download(data: dict, filename: str) -> HttpResponse:
     body = json.dumps(data, cls=privacy.ENCODER, indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -45,7 +39,7 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
 
 @require_GET
 def export(request: HttpRequest, number: str, contact_id: int | None = None) -> HttpResponse:
-    _managers_only(request)
+    require_manager(request.user)
     customer = visible_customer(request, number)
     if contact_id is None:
         return _json_download(privacy.export_customer(customer, request.user),
@@ -57,7 +51,7 @@ def export(request: HttpRequest, number: str, contact_id: int | None = None) -> 
 
 @require_http_methods(["GET", "POST"])
 def erase(request: HttpRequest, number: str, contact_id: int | None = None) -> HttpResponse:
-    _managers_only(request)
+    require_manager(request.user)
     customer = visible_customer(request, number)
     if contact_id is None:
         if customer.kind != CustomerKind.PERSON:

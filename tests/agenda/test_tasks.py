@@ -199,3 +199,8 @@ def test_my_day_shows_red_first_even_behind_a_hundred_older_yellow_alerts(client
                                state="open", bound=2, opened_at=NOW, changed_at=NOW)  # fmt: skip
     shown = client_a.get(reverse("agenda:my_day")).context["alerts"]
     assert (shown[0], len(shown)) == (red, 100)
+
+
+def test_a_manager_asking_for_a_day_of_no_such_user_gets_404(client_manager):
+    assert client_manager.get(reverse("agenda:my_day") + "?user=abc").status_code == 404
+    assert client_manager.get(reverse("agenda:my_day") + "?user=999999").status_code == 404

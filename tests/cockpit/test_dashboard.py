@@ -1,6 +1,7 @@
 """The cockpit's numbers equal an independent pandas computation over the same book."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pandas as pd
@@ -8,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
+from cockpit import figures as cockpit_figures
 from cockpit.dashboard import CockpitFilters, build_cockpit
 from cockpit.models import PortfolioCell
 from cockpit.portfolio import take_portfolio
@@ -248,6 +250,25 @@ def test_each_number_links_to_a_list_of_exactly_its_customers(book, client):
     row = next(row for row in cockpit.owners if row["owner_id"] == rep.pk)
     assert listed(row["urls"]["red"]) == row["red"]
     assert listed(row["urls"]["overdue"]) == row["overdue_contacts"]
+
+
+@pytest.mark.django_db
+def test_the_charts_link_to_lists_of_exactly_their_customers(book, client):
+    client.force_login(get_user_model().objects.get(username="manager"))
+    cockpit = build_cockpit(CockpitFilters())
+    figures = cockpit_figures.all_figures(cockpit)
+
+    def listed(url: str) -> int:
+        return client.get(url).context["page"].paginator.count
+
+    treemap = json.loads(figures["fig-segments"])["data"][0]
+    counts = [values["customers"] for values in cockpit.by_segment.values() if values["customers"]]
+    assert any("segment=none" in url for url in treemap["customdata"])
+    for url, customers in zip(treemap["customdata"], counts, strict=True):
+        assert ".0" not in url and "nan" not in url, url
+        assert listed(url) == customers, url
+    active = json.loads(figures["fig-history"])["data"][1]
+    assert listed(active["customdata"][-1]) == cockpit.history[-1]["active_customers"]
 
 
 @pytest.mark.django_db

@@ -240,3 +240,13 @@ def test_only_admins_reach_the_django_admin():
         "manager": 302,
         "admin": 200,
     }
+
+
+@pytest.mark.django_db
+def test_a_refused_page_says_which_roles_it_is_for(client):
+    client.force_login(make_user("manager_m", Role.MANAGER))
+    admins_only = client.get(reverse("predictive_model"))
+    assert admins_only.status_code == 403
+    assert "This page is for admins." in admins_only.content.decode()
+    german = client.get(reverse("predictive_model"), HTTP_ACCEPT_LANGUAGE="de")
+    assert "Nur für Admins." in german.content.decode()
