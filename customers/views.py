@@ -128,7 +128,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "count_cap": LIST_COUNT_CAP,
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "customer-table":
-        return render(request, "customers/_customer_table.html", context)
+        return render(request, "customers/_customer_table_update.html", context)
     return render(request, "customers/customer_list.html", context)
 
 

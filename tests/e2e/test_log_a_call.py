@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from cockpit.roles import Role
 from customers.models import Interaction
@@ -14,9 +15,14 @@ def test_a_rep_logs_a_phone_call_and_sees_it_on_the_timeline(page):
     customer = CustomerFactory(number="K-7", name="Weber Logistik GmbH", owner=rep)
     ContactFactory(customer=customer, name="Erika Mustermann", is_primary=True)
     CustomerFactory(number="K-8", name="Fremd AG", owner=other)
+    CustomerFactory(number="K-9", name="Hansa Druck KG", owner=rep)
 
     log_in(page, "rep1", PASSWORD)
     page.goto("/customers/")
+    assert page.locator("#customer-table").inner_text().count("K-") == 2
+    assert page.locator("#customer-count").inner_text() == "2 customers"
+    page.fill("input[name=q]", "Weber")  # the list and its count follow as one types
+    expect(page.locator("#customer-count")).to_have_text("1 customer")
     assert page.locator("#customer-table").inner_text().count("K-") == 1
     page.click("text=Weber Logistik GmbH")
     page.select_option("#id_channel", "phone")
