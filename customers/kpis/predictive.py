@@ -401,16 +401,23 @@ def p_alive_explanation(
         )
     if prediction.p_alive is None:
         return ""
-    weeks_silent = max(prediction.age_weeks - prediction.btyd_recency_weeks, 0)
+    span = round(prediction.btyd_recency_weeks)
+    silent = round(max(prediction.age_weeks - prediction.btyd_recency_weeks, 0))
+    since = (
+        _("the last time this week")
+        if silent == 0
+        else ngettext("and not in the week since", "and not in the %(silent)s weeks since", silent)
+        % {"silent": silent}
+    )
     return ngettext(
         "%(percent)s %% likely still active: bought again on %(repeats)s day within "
-        "%(span)s weeks of the first purchase, and not in the %(silent)s weeks since.",
+        "%(span)s of the first purchase, %(since)s.",
         "%(percent)s %% likely still active: bought again on %(repeats)s days within "
-        "%(span)s weeks of the first purchase, and not in the %(silent)s weeks since.",
+        "%(span)s of the first purchase, %(since)s.",
         prediction.repeat_purchases,
     ) % {
         "percent": round(100 * prediction.p_alive),
         "repeats": prediction.repeat_purchases,
-        "span": round(prediction.btyd_recency_weeks),
-        "silent": round(weeks_silent),
+        "span": ngettext("%(weeks)s week", "%(weeks)s weeks", span) % {"weeks": span},
+        "since": since,
     }

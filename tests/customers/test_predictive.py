@@ -20,6 +20,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from alerts.models import Alert
 from cockpit.portfolio import take_portfolio
@@ -258,3 +259,24 @@ def test_a_book_without_purchases_runs_and_says_why_there_is_no_model():
     model = PredictiveModel.objects.get()
     assert (model.status, model.customers, model.repeat_customers) == ("insufficient", 0, 0)
     assert CustomerKPI.objects.get().p_alive is None
+
+
+@pytest.mark.parametrize(
+    ("language", "age_weeks", "expected"),
+    [
+        ("en", 2.0, "80 % likely still active: bought again on 1 day within 1 week of the first "
+                    "purchase, and not in the week since."),
+        ("en", 1.2, "80 % likely still active: bought again on 1 day within 1 week of the first "
+                    "purchase, the last time this week."),
+        ("de", 2.0, "Zu 80 % wahrscheinlich noch aktiv: kaufte an 1 weiteren Tag innerhalb von "
+                    "1 Woche nach dem ersten Kauf und in der Woche seither nicht mehr."),
+        ("de", 5.0, "Zu 80 % wahrscheinlich noch aktiv: kaufte an 1 weiteren Tag innerhalb von "
+                    "1 Woche nach dem ersten Kauf und in den 4 Wochen seither nicht mehr."),
+    ],
+)  # fmt: skip
+def test_the_p_alive_sentence_counts_weeks_in_words_that_agree(language, age_weeks, expected):
+    prediction = CustomerPrediction(
+        repeat_purchases=1, btyd_recency_weeks=1.0, age_weeks=age_weeks, p_alive=0.8
+    )
+    with translation.override(language):
+        assert predictive.p_alive_explanation(prediction, None) == expected
