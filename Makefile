@@ -26,6 +26,7 @@ install-dev: $(VENV)/.installed-dev
 ## demo: install, migrate, seed the demo book and serve it on http://127.0.0.1:8000
 demo: export DEBUG = 1
 demo: export EMAIL_BACKEND = file
+demo: export SITE_URL ?= http://$(HOST):$(PORT)
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
@@ -68,6 +69,7 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
 run: export DEBUG = 1
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from alerts.choices import AlertState, EventKind
 from alerts.models import Alert, AlertEvent
 
+MAX_SNOOZE_DAYS = 365
+
 
 def _record(alert: Alert, kind: str, user, note: str = "") -> AlertEvent:
     return AlertEvent.objects.create(
@@ -45,8 +47,11 @@ def acknowledge(alert: Alert, user, note: str = "") -> Alert:
 
 @transaction.atomic
 def snooze(alert: Alert, user, until: dt.date, reason: str) -> Alert:
-    if until <= timezone.localdate():
+    today = timezone.localdate()
+    if until <= today:
         raise ValidationError({"until": _("Snooze until a day in the future.")})
+    if until > today + dt.timedelta(days=MAX_SNOOZE_DAYS):
+        raise ValidationError({"until": _("Snooze for a year at most: resolve the alert instead.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the alert can wait.")})
     return _change(alert, AlertState.SNOOZED, until, EventKind.SNOOZED, user, reason.strip())

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -81,6 +83,9 @@ class ContactForm(forms.ModelForm):
         return contact
 
 
+FUTURE_CONTACT_SLACK = dt.timedelta(minutes=10)  # clocks of phones and PCs differ a little
+
+
 class InteractionForm(forms.ModelForm):
     """Logging a call takes seconds: everything but the summary has a sensible default."""
 
@@ -98,6 +103,7 @@ class InteractionForm(forms.ModelForm):
         ]
         widgets = {
             "occurred_at": DateTimeInput(),
+            "satisfaction": forms.NumberInput(attrs={"min": 1, "max": 5}),
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -116,6 +122,14 @@ class InteractionForm(forms.ModelForm):
         self.instance.customer = customer
         self.fields["contact"].queryset = customer.contacts.all()
         self.fields["contact"].empty_label = _("— the customer in general —")
+
+    def clean_occurred_at(self):
+        occurred_at = self.cleaned_data["occurred_at"]
+        if occurred_at and occurred_at > timezone.now() + FUTURE_CONTACT_SLACK:
+            raise forms.ValidationError(
+                _("A contact that has not happened yet is a task: plan it on My day.")
+            )
+        return occurred_at
 
 
 class TransactionForm(forms.ModelForm):

@@ -77,6 +77,8 @@ def test_a_snooze_needs_a_future_date_and_a_reason(client_a, red_customer):
     url = reverse("alerts:snooze", args=[alert.pk])
     client_a.post(url, {"until": "2026-06-30", "reason": "later"})
     client_a.post(url, {"until": "2026-07-15", "reason": ""})
+    too_long = client_a.post(url, {"until": "2027-07-01", "reason": "next year"}, follow=True)
+    assert "Snooze for a year at most: resolve the alert instead." in too_long.content.decode()
     assert Alert.objects.get().state == "open"
     client_a.post(url, {"until": "2026-07-15", "reason": "Customer on holiday"})
     alert.refresh_from_db()

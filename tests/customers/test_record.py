@@ -168,3 +168,16 @@ def test_a_manager_reassigns_a_customer(client_manager, customer_a, rep_b):
     )
     customer_a.refresh_from_db()
     assert customer_a.owner == rep_b
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_contact_in_the_future_is_refused(client_a, customer_a):
+    response = client_a.post(
+        reverse("customers:interaction_create", args=[customer_a.number]),
+        {"channel": "phone", "direction": "outbound", "kind": "contact",
+         "occurred_at": "2027-05-01T10:00", "rating": "neutral"},
+    )  # fmt: skip
+    assert response.context["form"].errors["occurred_at"] == [
+        "A contact that has not happened yet is a task: plan it on My day."
+    ]
+    assert Interaction.objects.count() == 0
