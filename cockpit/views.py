@@ -1,15 +1,18 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from cockpit.dashboard import build_cockpit, generation
 from cockpit.figures import all_figures
 from cockpit.forms import CockpitFilterForm
 from cockpit.health import broker_reachable, database_reachable
+from cockpit.models import UserProfile
 from cockpit.roles import is_manager
 
 
@@ -49,3 +52,15 @@ def kpi_cockpit(request: HttpRequest) -> HttpResponse:
         cache.set(key, (cockpit, figures), timeout=24 * 3600)
     context = {"form": form, "cockpit": cockpit, "figures": figures}
     return render(request, "cockpit/cockpit.html", context)
+
+
+@login_not_required
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a signed-in user's choice is also their profile's language,
+    so their mails, digests and background imports speak it too."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        UserProfile.objects.update_or_create(user=request.user, defaults={"language": language})
+    return response

@@ -76,3 +76,15 @@ def test_a_rep_sent_to_a_managers_page_is_told_why(client_a):
     response = client_a.get(reverse("imports:upload"), HTTP_ACCEPT_LANGUAGE="de")
     assert response.status_code == 403
     assert "Nur für Manager und Admins." in response.content.decode()
+
+
+def test_problems_speak_the_language_the_uploader_switched_to(
+    client_manager, manager, django_capture_on_commit_callbacks
+):
+    client_manager.post(reverse("set_language"), {"language": "de", "next": "/"})
+    assert manager.profile.language == "de"
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client_manager, GOOD.replace(b"2026-01-16", b"16.01.2026"))
+    assert ImportJob.objects.get().problems[0]["message"] == (
+        "'16.01.2026' ist kein Datum (JJJJ-MM-TT)"
+    )
