@@ -118,3 +118,10 @@ def person(user, empty: str = "—") -> str:
     if user is None:
         return empty
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def field_label(form, name: str) -> str:
+    """The label of a form's field by name (a filter's, in an error message)."""
+    field = form.fields.get(name)
+    return field.label if field is not None and field.label else name

@@ -89,3 +89,10 @@ def test_customers_without_owner_show_in_the_managers_list_and_record(client_man
     assert client_manager.get(reverse("customers:list")).status_code == 200
     content = client_manager.get(customer.get_absolute_url()).content.decode()
     assert "Owner: nobody" in content
+
+
+def test_a_filter_value_the_list_does_not_know_is_named_not_ignored(client_manager):
+    page = client_manager.get("/customers/", {"value_class": "Z", "alert": "purple"})
+    content = page.content.decode()
+    assert "Filter “Value class” not applied: Select a valid choice. Z is not one of the" in content
+    assert "Filter “Alert colour” not applied:" in content
