@@ -14,11 +14,16 @@ def filter_alert_colour(queryset: QuerySet, name: str, value: str) -> QuerySet:
     return queryset
 
 
-def filter_alert_rule(queryset: QuerySet, name: str, value) -> QuerySet:
-    """Customers with an unresolved alert of this rule."""
-    return queryset.filter(
-        Exists(Alert.objects.unresolved().filter(customer=OuterRef("pk"), rule=value))
-    )
+def filter_alert_rule(queryset: QuerySet, name: str, value: str) -> QuerySet:
+    """Customers with an unresolved alert of this rule ("4"), or of this rule at this
+    colour ("4:red", the cockpit's bars)."""
+    rule_id, _sep, level = value.partition(":")
+    if not rule_id.isdigit() or level not in ("", *LEVEL_RANK):
+        return queryset.none()
+    alerts = Alert.objects.unresolved().filter(customer=OuterRef("pk"), rule=int(rule_id))
+    if level:
+        alerts = alerts.filter(level=level)
+    return queryset.filter(Exists(alerts))
 
 
 alert_colour = ListExtension(
@@ -27,7 +32,7 @@ alert_colour = ListExtension(
         "alert": lambda: django_filters.ChoiceFilter(
             choices=Level.choices, label=_("Alert colour"), method=filter_alert_colour
         ),
-        "alert_rule": lambda: django_filters.NumberFilter(
+        "alert_rule": lambda: django_filters.CharFilter(
             label=_("Alert rule"), method=filter_alert_rule
         ),
     },

@@ -122,7 +122,8 @@ def alerts_by_rule(cockpit: Cockpit) -> str:
             orientation="h",
             marker_color=COLOURS[level],
             customdata=[
-                cockpit.filters.list_url(alert_rule=rule_id) for rule_id in frame["rule_id"]
+                cockpit.filters.list_url(alert_rule=f"{rule_id}:{level.value}")
+                for rule_id in frame["rule_id"]
             ],
             hovertemplate="%{y}: %{x:,}<extra></extra>",
         )

@@ -241,6 +241,8 @@ def test_each_number_links_to_a_list_of_exactly_its_customers(book, client):
         assert listed(filters.list_url(alert=colour)) == values["customers"], colour
     for rule_id, counts in cockpit.by_rule.items():
         assert listed(filters.list_url(alert_rule=rule_id)) == counts["red"] + counts["yellow"]
+        for level in ("red", "yellow"):
+            assert listed(filters.list_url(alert_rule=f"{rule_id}:{level}")) == counts[level]
     for (before, now), customers in cockpit.migration.items():
         url = filters.list_url(
             was_segment=before or "none", segment=now or "none",
