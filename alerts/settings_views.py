@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from alerts.evaluation import preview_counts
 from alerts.forms import ToleranceRuleForm
 from alerts.models import ToleranceRule
+from alerts.tasks import reevaluate_latest_run
 from cockpit.roles import admin_only
 
 
@@ -26,7 +27,14 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
     form = ToleranceRuleForm(request.POST or None, instance=rule)
     if form.is_valid():
         rule = form.save()
-        messages.success(request, _("Rule “%(name)s” saved.") % {"name": rule.name})
+        if reevaluate_latest_run():
+            messages.success(
+                request,
+                _("Rule “%(name)s” saved. Alerts are being evaluated with it now.")
+                % {"name": rule.name},
+            )
+        else:
+            messages.success(request, _("Rule “%(name)s” saved.") % {"name": rule.name})
         return redirect("alerts:rules")
     if request.method == "POST":
         preview = form.preview()  # the rule as entered, not yet saved

@@ -33,6 +33,17 @@ def evaluate_alerts(evaluation: int, customer_ids: list[int] | None = None) -> d
     }
 
 
+def reevaluate_latest_run() -> bool:
+    """After a rule changed: evaluate every rule again against the latest finished KPI
+    run, once the change has committed (the same run evaluated again: idempotent).
+    False when no KPI run has finished yet."""
+    run = KPIRun.objects.filter(status=KPIRun.Status.FINISHED).order_by("-finished_at").first()
+    if run is None:
+        return False
+    transaction.on_commit(lambda: evaluate_alerts.delay(run.pk))
+    return True
+
+
 @shared_task(acks_late=True)
 def deliver_notification(notification_id: int) -> bool:
     return delivery.handle_one(notification_id)

@@ -2,8 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from alerts.models import ToleranceRule
+from alerts.models import Alert, ToleranceRule
+from customers.models import KPIRun
 from tests.alerts.test_evaluation import with_kpis
 from tests.conftest import logged_in
 
@@ -73,3 +75,25 @@ def test_reps_and_managers_cannot_configure_rules(client_a, client_manager):
 def test_the_rule_list_shows_every_rule(client_admin):
     content = client_admin.get(reverse("alerts:rules")).content.decode()
     assert "A customer without contact" in content and "Pays late" in content
+
+
+def test_a_saved_rule_is_applied_at_once_to_the_latest_kpi_run(
+    client_admin, book, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    KPIRun.objects.create(kind="full", status="finished", as_of=now.date(), started_at=now,
+                          finished_at=now)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_admin.post(reverse("alerts:rule_create"), FORM, follow=True)
+    assert "Alerts are being evaluated with it now." in response.content.decode()
+    rule = ToleranceRule.objects.get(name="Silent key accounts")
+    alerts = Alert.objects.unresolved().filter(rule=rule)
+    assert sorted(alerts.values_list("level", flat=True)) == ["red", "red", "yellow"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_admin.post(
+            reverse("alerts:rule_update", args=[rule.pk]), FORM | {"red_bound": "220"}
+        )
+    assert sorted(alerts.values_list("level", flat=True)) == [
+        "red", "yellow", "yellow",
+    ]  # fmt: skip
