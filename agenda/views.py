@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from customers.models import Customer
 from customers.views import visible_customer
 
 MY_DAY_OVERDUE_SHOWN = 50
+MY_DAY_LIST_SHOWN = 100  # alerts and contacts due; the rest are a link away
 
 
 def _back(request: HttpRequest, fallback) -> HttpResponse:
@@ -58,17 +60,18 @@ def my_day(request: HttpRequest) -> HttpResponse:
     overdue = tasks.filter(due_on__lt=today)
     shown_overdue = list(overdue[:MY_DAY_OVERDUE_SHOWN])
     due_soon = list(tasks.filter(due_on__gte=today))
-    alerts = list(
+    open_alerts = (
         Alert.objects.visible_to(request.user)
         .filter(customer__owner=person, state=AlertState.OPEN)
         .select_related("customer", "customer__kpi", "rule")
-        .reddest_first()[:100]
+        .reddest_first()
     )
-    contacts_due = (
-        Customer.objects.visible_to(request.user)
-        .filter(owner=person, contact_opt_out=False, kpi__contact_due_on__lte=week_end)
-        .select_related("kpi")
-        .order_by("kpi__contact_due_on", "name")[:100]
+    alerts = list(open_alerts[:MY_DAY_LIST_SHOWN])
+    due = Customer.objects.visible_to(request.user).filter(
+        owner=person, contact_opt_out=False, kpi__contact_due_on__lte=week_end
+    )
+    contacts_due = list(
+        due.select_related("kpi").order_by("kpi__contact_due_on", "name")[:MY_DAY_LIST_SHOWN]
     )
     open_cadence_tasks = {
         task.customer_id: task
@@ -87,7 +90,12 @@ def my_day(request: HttpRequest) -> HttpResponse:
         "due_today": [t for t in due_soon if t.due_on == today],
         "this_week": [t for t in due_soon if t.due_on > today],
         "alerts": alerts,
+        "alert_count": (len(alerts) if len(alerts) < MY_DAY_LIST_SHOWN else open_alerts.count()),
         "contacts_due": [(c, open_cadence_tasks.get(c.pk)) for c in contacts_due],
+        "contacts_due_count": (
+            len(contacts_due) if len(contacts_due) < MY_DAY_LIST_SHOWN else due.count()
+        ),
+        "contacts_due_url": reverse("customers:list") + f"?owner={person.pk}&contact_overdue=true",
         "complete_form": CompleteTaskForm(),
         "calendar_url": request.build_absolute_uri(calendar.feed_url(request.user)),
     }

@@ -204,3 +204,18 @@ def test_my_day_shows_red_first_even_behind_a_hundred_older_yellow_alerts(client
 def test_a_manager_asking_for_a_day_of_no_such_user_gets_404(client_manager):
     assert client_manager.get(reverse("agenda:my_day") + "?user=abc").status_code == 404
     assert client_manager.get(reverse("agenda:my_day") + "?user=999999").status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_my_day_says_when_a_long_list_is_cut_and_where_the_rest_is(client_a, rep_a, monkeypatch):
+    monkeypatch.setattr("agenda.views.MY_DAY_LIST_SHOWN", 2)
+    ToleranceRule.objects.all().delete()
+    rule()
+    for _ in range(3):
+        with_kpis(CustomerFactory(owner=rep_a), recency_days=400,
+                  contact_due_on=dt.date(2026, 6, 1))  # fmt: skip
+    evaluate(1, now=NOW)
+    page = client_a.get(reverse("agenda:my_day")).content.decode()
+    assert "The 2 reddest and most valuable of 3 open alerts." in page
+    assert "The 2 longest due of 3." in page
+    assert f"?owner={rep_a.pk}&amp;contact_overdue=true" in page
