@@ -8,7 +8,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,20 +17,13 @@ from agenda.forms import ActionPlanForm, CancelTaskForm, CompleteTaskForm, TaskF
 from agenda.models import ActionPlan, Task
 from alerts.choices import AlertState
 from alerts.models import Alert
+from cockpit.navigation import redirect_back
 from cockpit.roles import is_manager
 from customers.models import Customer
 from customers.views import visible_customer
 
 MY_DAY_OVERDUE_SHOWN = 50
 MY_DAY_LIST_SHOWN = 100  # alerts and contacts due; the rest are a link away
-
-
-def _back(request: HttpRequest, fallback) -> HttpResponse:
-    """To the page the form came from (``next``), else ``fallback``."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
 
 
 def _person(request: HttpRequest):
@@ -123,7 +115,7 @@ def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
     if not form.is_valid():
         problems = [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()]
         messages.error(request, _("Not done. %(problems)s") % {"problems": " ".join(problems)})
-        return _back(request, task.customer)
+        return redirect_back(request, task.customer)
     task = services.complete_task(task, request.user, **form.cleaned_data)
     if task.interaction_id:
         messages.success(
@@ -133,7 +125,7 @@ def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
         )
     else:
         messages.success(request, _("Done: %(task)s.") % {"task": task.display_title})
-    return _back(request, task.customer)
+    return redirect_back(request, task.customer)
 
 
 @require_POST
@@ -143,7 +135,7 @@ def task_cancel(request: HttpRequest, task_id: int) -> HttpResponse:
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     services.cancel_task(task, request.user, reason)
     messages.success(request, _("Cancelled: %(task)s.") % {"task": task.display_title})
-    return _back(request, task.customer)
+    return redirect_back(request, task.customer)
 
 
 @require_http_methods(["GET", "POST"])

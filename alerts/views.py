@@ -13,6 +13,7 @@ from alerts import services
 from alerts.choices import AlertState, Level
 from alerts.forms import AcknowledgeForm, SnoozeForm
 from alerts.models import Alert
+from cockpit.navigation import redirect_back
 from customers import list_export
 
 
@@ -30,7 +31,7 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     note = form.cleaned_data["note"] if form.is_valid() else ""
     services.acknowledge(alert, request.user, note)
     messages.success(request, _("Alert “%(rule)s” acknowledged.") % {"rule": alert.rule.name})
-    return redirect(alert.customer)
+    return redirect_back(request, alert.customer)
 
 
 @require_POST

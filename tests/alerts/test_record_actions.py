@@ -166,3 +166,14 @@ def test_the_inbox_exports_as_csv_and_excel(client_a, red_customer):
     assert len(lines) == 2
     excel = client_a.get(reverse("alerts:export", args=["xlsx"]))
     assert excel.content[:2] == b"PK"
+
+
+def test_acknowledging_from_my_day_stays_on_my_day(client_a, red_customer):
+    alert = Alert.objects.get()
+    my_day = reverse("agenda:my_day")
+    response = client_a.post(reverse("alerts:acknowledge", args=[alert.pk]), {"next": my_day})
+    assert response.url == my_day
+    elsewhere = client_a.post(
+        reverse("alerts:acknowledge", args=[alert.pk]), {"next": "https://evil.example/"}
+    )
+    assert elsewhere.url == red_customer.get_absolute_url()
