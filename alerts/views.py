@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -49,7 +49,10 @@ def snooze(request: HttpRequest, alert_id: int) -> HttpResponse:
             messages.success(
                 request,
                 _("Alert “%(rule)s” snoozed until %(date)s.")
-                % {"rule": alert.rule.name, "date": form.cleaned_data["until"].isoformat()},
+                % {
+                    "rule": alert.rule.name,
+                    "date": formats.date_format(form.cleaned_data["until"], "SHORT_DATE_FORMAT"),
+                },
             )
     else:
         problems = [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()]

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -222,7 +222,9 @@ def transaction_create(request: HttpRequest, number: str) -> HttpResponse:
             _("%(kind)s of %(amount)s %(currency)s recorded.")
             % {
                 "kind": transaction.get_kind_display(),
-                "amount": transaction.amount,
+                "amount": formats.number_format(
+                    transaction.amount, decimal_pos=2, use_l10n=True, force_grouping=True
+                ),
                 "currency": transaction.currency,
             },
         )

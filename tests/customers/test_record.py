@@ -108,8 +108,10 @@ def test_recording_a_transaction(client_a, customer_a):
             "external_ref": "RE-2026-001",
             "due_on": "2026-12-02",
         },
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="de",
     )
-    assert response.status_code == 302
+    assert "Rechnung über 1.250,50 EUR erfasst." in [str(m) for m in response.context["messages"]]
     transaction = Transaction.objects.get()
     assert (transaction.customer, transaction.amount, transaction.source) == (
         customer_a,
