@@ -298,22 +298,34 @@ class Notification(models.Model):
     """One alert mail to one recipient: the outbox row, written in the same transaction as
     the alert changes it reports. A worker claims it, sends it, and writes the outcome."""
 
-    evaluation = models.BigIntegerField(help_text="KPI run whose evaluation wrote it")
-    kind = models.CharField(max_length=20, default="immediate")
-    email = models.EmailField()
+    evaluation = models.BigIntegerField(
+        _("evaluation"), help_text=_("KPI run whose evaluation wrote it")
+    )
+    kind = models.CharField(_("kind"), max_length=20, default="immediate")
+    email = models.EmailField(_("e-mail address"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    language = models.CharField(max_length=8, default="en")
-    events = models.ManyToManyField(AlertEvent, related_name="notifications")
+    language = models.CharField(_("language"), max_length=8, default="en")
+    events = models.ManyToManyField(
+        AlertEvent, verbose_name=_("alert events"), related_name="notifications"
+    )
     status = models.CharField(
-        max_length=16, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED
+        _("status"),
+        max_length=16,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.QUEUED,
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    retry_after = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    retry_after = models.DateTimeField(_("retry after"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -333,7 +345,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} mail to {self.email} ({self.status})"
+        return _("%(kind)s mail to %(email)s (%(status)s)") % {
+            "kind": self.kind,
+            "email": self.email,
+            "status": self.get_status_display(),
+        }
 
 
 class WebhookDelivery(models.Model):
