@@ -23,6 +23,8 @@ def open_alerts(request: HttpRequest, customer) -> RecordPanel:
         .order_by("-level", "opened_at")
     )
     alerts.sort(key=lambda a: (-LEVEL_RANK[a.level], a.opened_at))
+    for alert in alerts:  # one form each, so every label points at its own field
+        alert.snooze_form = SnoozeForm(auto_id=f"id_snooze_{alert.pk}_%s")
     today = timezone.localdate()
     return RecordPanel(
         template="alerts/_record_panel.html",
@@ -31,7 +33,6 @@ def open_alerts(request: HttpRequest, customer) -> RecordPanel:
             "alerts": alerts,
             "alert_colour": alert_colour(alerts),
             "today": today,
-            "snooze_form": SnoozeForm(),
             # Templates other apps show under each alert (the agenda: its tasks).
             "extras": settings.ALERT_PANEL_EXTRAS,
         },

@@ -31,6 +31,8 @@ def test_the_record_shows_the_alert_colour_the_bound_and_the_guidance(client_a, 
     assert '<span class="badge red">Alerts: red</span>' in content
     assert "Recency is 400 days, beyond the bound of 365 days — since 2026-06-30." in content
     assert "Offer a reorder and agree on a next step." in content
+    alert = Alert.objects.get()
+    assert f'<label for="id_snooze_{alert.pk}_until">' in content  # one form per alert
 
 
 def test_a_customer_without_alerts_is_green(client_a, customer_a):
