@@ -1,6 +1,6 @@
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from customers.bands import BY_KEY as BANDS_BY_KEY
@@ -15,9 +15,26 @@ DRILL_DOWN_FILTERS = ("recency", "was_segment", "was_month", "active", "contact_
                       "alert_rule")  # fmt: skip
 
 # (model field, URL value): ?sort=-revenue_12m
-SORTABLE = [("name", "name"), ("number", "number")] + [
-    (f"kpi__{kpi.name}", kpi.name) for kpi in MAIN_KPIS
-]
+SORTABLE = [
+    ("name", "name"),
+    ("number", "number"),
+    ("kpi__value_class", "value_class"),
+    ("kpi__rfm_segment__name", "segment"),
+] + [(f"kpi__{kpi.name}", kpi.name) for kpi in MAIN_KPIS]
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """An ascending sort puts customers without the value (prospects, no KPI yet) last on
+    every engine (SQLite would put them first); descending keeps the database's order, so
+    PostgreSQL still reads the KPI indexes backwards."""
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        return qs.order_by(
+            *(term if term.startswith("-") else F(term).asc(nulls_last=True) for term in ordering)
+        )
 
 
 def _segment_choices() -> list[tuple[str, str]]:
@@ -63,7 +80,7 @@ class CustomerFilterSet(django_filters.FilterSet):
     contact_overdue = django_filters.BooleanFilter(
         method="filter_contact_overdue", label=_("Contact overdue")
     )
-    sort = django_filters.OrderingFilter(fields=SORTABLE, label=_("Sort by"))
+    sort = OrderingFilter(fields=SORTABLE, label=_("Sort by"))
 
     class Meta:
         model = Customer
@@ -79,7 +96,7 @@ class CustomerFilterSet(django_filters.FilterSet):
                 self.filters[name].model = Customer
                 self.filters[name].field_name = name
             sortable += extension.sort_fields
-        self.filters["sort"] = django_filters.OrderingFilter(fields=sortable, label=_("Sort by"))
+        self.filters["sort"] = OrderingFilter(fields=sortable, label=_("Sort by"))
         self.filters["sort"].parent = self
         self.filters["sort"].field_name = "sort"
         self.filters["sort"].model = Customer

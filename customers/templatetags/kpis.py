@@ -93,10 +93,16 @@ def phase_badge(phase: str | None) -> str:
 
 
 @register.simple_tag
-def sort_header(field: str, label, current: str, query: str, css: str = "") -> str:
-    """A column header that sorts by ``field``; a second click reverses the order."""
+def sort_header(
+    field: str, label, current: str, query: str, css: str = "", descending_first: bool = False
+) -> str:
+    """A column header that sorts by ``field``; a second click reverses the order. A
+    colour sorts the reddest first."""
     ascending, descending = field, f"-{field}"
-    next_sort = descending if current == ascending else ascending
+    if descending_first:
+        next_sort = ascending if current == descending else descending
+    else:
+        next_sort = descending if current == ascending else ascending
     state = {ascending: "ascending", descending: "descending"}.get(current)
     arrow = {"ascending": " ▲", "descending": " ▼"}.get(state, "")
     href = f"?{query}&sort={next_sort}" if query else f"?sort={next_sort}"

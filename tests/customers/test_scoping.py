@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from tests.alerts.test_evaluation import with_kpis
 from tests.conftest import logged_in
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,20 @@ def test_a_filter_value_the_list_does_not_know_is_named_not_ignored(client_manag
     content = page.content.decode()
     assert "Filter “Value class” not applied: Select a valid choice. Z is not one of the" in content
     assert "Filter “Alert colour” not applied:" in content
+
+
+def test_the_list_sorts_by_value_class_and_puts_customers_without_a_value_last(
+    client_manager, customer_a, customer_b
+):
+    with_kpis(customer_a, value_class="C", recency_days=40)
+    with_kpis(customer_b, value_class="A", recency_days=None)
+    CustomerFactory(number="P-1", name="Aaa Prospect")  # no KPI row yet
+
+    def numbers(sort: str) -> list[str]:
+        page = client_manager.get(reverse("customers:list"), {"sort": sort}).context["page"]
+        return [customer.number for customer in page]
+
+    assert numbers("value_class") == ["B-1", "A-1", "P-1"]
+    assert numbers("recency_days") == ["A-1", "P-1", "B-1"]  # no value: last, by name
+    content = client_manager.get(reverse("customers:list")).content.decode()
+    assert "sort=-alert" in content  # the first click on the colour shows red first
