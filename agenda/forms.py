@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import ActionPlan, Task
+from cockpit.people import name_people
 from cockpit.roles import sees_all_customers
 from customers.choices import Rating
 from customers.forms import DateInput, sales_reps
@@ -26,6 +27,7 @@ class TaskForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.customer = customer
         self.fields["assignee"].queryset = _assignable(user, customer)
+        name_people(self.fields["assignee"])
         self.fields["assignee"].required = True
         self.fields["contact"].queryset = customer.contacts.filter(contact_opt_out=False)
         self.fields["title"].required = True

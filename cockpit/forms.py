@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cockpit.dashboard import PERIOD_DAYS, CockpitFilters
+from cockpit.people import PersonChoiceField
 from cockpit.roles import sees_all_customers
 from customers.choices import Industry, ValueClass
 from customers.models import Customer, RFMSegment
@@ -14,7 +15,7 @@ PERIOD_LABELS = {"month": _("a month before"), "quarter": _("a quarter before"),
 class CockpitFilterForm(forms.Form):
     """The cockpit's filters. A rep sees only their own book; a manager any rep's or all."""
 
-    owner = forms.ModelChoiceField(
+    owner = PersonChoiceField(
         queryset=get_user_model().objects.none(), required=False, label=_("Owner"),
         empty_label=_("All owners"),
     )  # fmt: skip

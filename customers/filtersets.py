@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cockpit.people import PersonChoiceField
 from customers.bands import BY_KEY as BANDS_BY_KEY
 from customers.bands import RECENCY_BANDS
 from customers.choices import CustomerKind, Industry, LifecyclePhase, ValueClass
@@ -37,6 +38,10 @@ class OrderingFilter(django_filters.OrderingFilter):
         )
 
 
+class PersonChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = PersonChoiceField
+
+
 def _segment_choices() -> list[tuple[str, str]]:
     return [(str(s.pk), s.name) for s in RFMSegment.objects.all()] + [("none", _("No segment"))]
 
@@ -53,7 +58,7 @@ class CustomerFilterSet(django_filters.FilterSet):
     """Filters of the customer list; the same set serves the REST API."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    owner = django_filters.ModelChoiceFilter(queryset=_owners, label=_("Owner"))
+    owner = PersonChoiceFilter(queryset=_owners, label=_("Owner"))
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"))
     kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("Kind"))
     value_class = django_filters.ChoiceFilter(

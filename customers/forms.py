@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cockpit.people import name_people
 from cockpit.roles import Role, sees_all_customers
 from customers.models import Contact, Customer, Interaction, Transaction
 
@@ -53,6 +54,7 @@ class CustomerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if sees_all_customers(user):
             self.fields["owner"].queryset = sales_reps()
+            name_people(self.fields["owner"])
         else:
             # A rep's customers stay theirs; reassigning is a manager's decision.
             del self.fields["owner"]

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cockpit.people import person_name
 from customers.choices import VALUE_CLASS_COLOURS, LifecyclePhase, ValueClass
 from customers.kpis.catalogue import BY_NAME, Unit
 
@@ -123,7 +124,7 @@ def person(user, empty: str = "—") -> str:
     """A user's full name, else the username; ``empty`` when there is nobody."""
     if user is None:
         return empty
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 @register.filter

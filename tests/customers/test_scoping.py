@@ -114,3 +114,10 @@ def test_the_list_sorts_by_value_class_and_puts_customers_without_a_value_last(
     assert numbers("recency_days") == ["A-1", "P-1", "B-1"]  # no value: last, by name
     content = client_manager.get(reverse("customers:list")).content.decode()
     assert "sort=-alert" in content  # the first click on the colour shows red first
+
+
+def test_the_owner_filter_names_people_by_their_full_name(client_manager, customer_a):
+    customer_a.owner.first_name, customer_a.owner.last_name = "Aylin", "Demir"
+    customer_a.owner.save()
+    content = client_manager.get(reverse("customers:list")).content.decode()
+    assert f'<option value="{customer_a.owner.pk}">Aylin Demir</option>' in content
