@@ -123,15 +123,21 @@ def _drop_temporary_tables() -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {RULE_LEVELS}")
 
 
-def update_rule_states(rule: ToleranceRule, evaluation: int, scoped: bool = False) -> int:
-    """Step 1: the level of every customer in band or not, counted per evaluation; of the
-    touched customers staged by _stage_touched_kpis when ``scoped``."""
-    value = f"k.{rule.kpi}"
+def _rule_levels_sql(rule: ToleranceRule, scoped: bool) -> tuple[str, str, str, str]:
+    """The rule's KPI value and level over KPI rows k, the KPI table (every customer's, or
+    the touched ones staged by _stage_touched_kpis) and the join to the customer row,
+    read only for a scope on its columns (industry, owner)."""
+    value = f"CAST(k.{rule.kpi} AS {'double precision' if _postgres() else 'REAL'})"
     scope = scope_sql(rule)
-    level = level_sql(rule, value, scope)
     kpis = EVALUATED_KPIS if scoped else "customers_customerkpi"
-    # The customer row is read only for a scope on its columns (industry, owner).
     customer = "JOIN customers_customer c ON c.id = k.customer_id" if "c." in scope else ""
+    return value, level_sql(rule, value, scope), kpis, customer
+
+
+def update_rule_states(rule: ToleranceRule, evaluation: int, scoped: bool = False) -> int:
+    """Step 1 of a rule with a flap guard: the level of every customer in band or not,
+    counted per evaluation."""
+    value, level, kpis, customer = _rule_levels_sql(rule, scoped)
     distinct = "IS DISTINCT FROM" if _postgres() else "IS NOT"
     return _execute(
         f"""
@@ -184,11 +190,7 @@ def stage_rule_levels(rule: ToleranceRule, evaluation: int, scoped: bool = False
     rule, go into a temporary table shaped like RuleState (each streak 1), which the
     transitions read instead. No rule state is written: at a million customers that was
     15 s of a first evaluation and 33 s of a nightly one."""
-    value = f"CAST(k.{rule.kpi} AS {'double precision' if _postgres() else 'REAL'})"
-    scope = scope_sql(rule)
-    level = level_sql(rule, value, scope)
-    kpis = EVALUATED_KPIS if scoped else "customers_customerkpi"
-    customer = "JOIN customers_customer c ON c.id = k.customer_id" if "c." in scope else ""
+    value, level, kpis, customer = _rule_levels_sql(rule, scoped)
     columns = f"""
         CAST(%(rule)s AS INTEGER) AS rule_id, k.customer_id, {level} AS level,
         {value} AS kpi_value, CASE WHEN {level} <> 'green' THEN 1 ELSE 0 END AS out_streak,
