@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import template
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,8 @@ def change(now, before, lower_is_better: bool = False, digits: int = 1):
         return format_html('<span class="change muted">{}</span>', "± 0")
     better = delta < 0 if lower_is_better else delta > 0
     arrow = "▲" if delta > 0 else "▼"
-    text = f"{arrow} {abs(delta):,.{digits}f}"
+    amount = formats.number_format(abs(delta), digits, use_l10n=True, force_grouping=True)
+    text = f"{arrow} {amount}"
     return format_html('<span class="change {}">{}</span>', "good" if better else "bad", text)
 
 
