@@ -22,16 +22,21 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from pyarrow import csv as pa_csv
 
 from customers.choices import PURCHASE_KINDS
 from customers.kpis import btyd
-from customers.kpis.sql import date_param, days_between, id_in, ids_param, on_connections
+from customers.kpis.sql import (
+    date_param,
+    days_between,
+    id_in,
+    ids_param,
+    insert_frame,
+    on_connections,
+)
 from customers.models import CustomerPrediction, PredictiveModel
 
 PREDICTION_TABLE = CustomerPrediction._meta.db_table
@@ -298,7 +303,6 @@ PREDICTION_COLUMNS = [
 
 def _write(scored: pd.DataFrame, replace_ids: Sequence[int] | None) -> None:
     """Replace every prediction (replace_ids None) or those of the given customers."""
-    columns = ", ".join(PREDICTION_COLUMNS)
     with connection.cursor() as cursor:
         if replace_ids is None:
             cursor.execute(
@@ -313,23 +317,7 @@ def _write(scored: pd.DataFrame, replace_ids: Sequence[int] | None) -> None:
             )
         if scored.empty:
             return
-        rows = scored[PREDICTION_COLUMNS]
-        if connection.vendor == "postgresql":
-            # Arrow writes the CSV of a million rows in a tenth of pandas' time; an empty
-            # field is NULL to COPY.
-            sink = pa.BufferOutputStream()
-            table = pa.Table.from_pandas(rows, preserve_index=False)
-            pa_csv.write_csv(table, sink, pa_csv.WriteOptions(include_header=False))
-            buffer = io.BytesIO(sink.getvalue().to_pybytes())
-            cursor.cursor.copy_expert(
-                f"COPY {PREDICTION_TABLE} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
-            )
-        else:
-            values = rows.astype(object).where(rows.notna(), None).itertuples(index=False)
-            marks = ", ".join(["%s"] * len(PREDICTION_COLUMNS))
-            cursor.executemany(
-                f"INSERT INTO {PREDICTION_TABLE} ({columns}) VALUES ({marks})", list(values)
-            )
+        insert_frame(cursor, PREDICTION_TABLE, scored[PREDICTION_COLUMNS])
 
 
 def read_book_summary(
