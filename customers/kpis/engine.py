@@ -84,10 +84,14 @@ def window_params(as_of: dt.date) -> dict[str, object]:
 # --- the aggregates ---------------------------------------------------------------------
 
 
-def _materialized() -> str:
-    """Keeps PostgreSQL from flattening a subquery, so its per-row flags are computed once
-    per row instead of once per aggregate that uses them."""
-    return "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
+def _materialized(order_by: str = "") -> str:
+    """Keeps the database from flattening a subquery, so its per-row flags are computed
+    once per row instead of once per aggregate that uses them. On PostgreSQL an ORDER BY
+    that the index already delivers does it and keeps the rows sorted, so the GROUP BY
+    above streams instead of hashing (OFFSET 0 would hide the order: a third slower)."""
+    if connection.vendor == "postgresql":
+        return f"ORDER BY {order_by}" if order_by else "OFFSET 0"
+    return "LIMIT -1 OFFSET 0"
 
 
 def _transaction_aggregate(customer_filter: str) -> str:
@@ -104,7 +108,7 @@ def _transaction_aggregate(customer_filter: str) -> str:
             due_on < %(as_of)s AND (paid_on IS NULL OR paid_on > %(as_of)s) AS overdue
         FROM customers_transaction
         WHERE occurred_on <= %(as_of)s AND {customer_filter}
-        {_materialized()}
+        {_materialized("customer_id, occurred_on")}
     """
     # FILTER skips the aggregate for rows that do not qualify: cheaper than CASE per row.
     return f"""
@@ -443,21 +447,24 @@ def _values_at_positions(table: str, column: str, order: str, positions: list[in
     return values
 
 
-def _value_class_limit(table: str, basis: str, share: Decimal, total: Decimal) -> float | None:
+def _value_class_limits(
+    table: str, basis: str, shares: tuple[Decimal, Decimal], total: Decimal
+) -> tuple[float | None, float | None]:
     """The smallest value of ``basis`` (12-month revenue or CLV) among the customers that
-    make the first ``share`` of its total."""
+    make the first A share, and the first A + B share, of its total: one sort for both."""
     sql = f"""
-        SELECT MIN({basis}) FROM (
-            SELECT {basis}, SUM({basis}) OVER (
+        SELECT MIN({basis}) FILTER (WHERE before < %s), MIN({basis}) FILTER (WHERE before < %s)
+        FROM (
+            SELECT {basis}, COALESCE(SUM({basis}) OVER (
                 ORDER BY {basis} DESC, customer_id
-                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
             FROM {table} WHERE {basis} > 0
-        ) ranked WHERE COALESCE(before, 0) < %s
+        ) ranked
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [float(share * total)])
-        (limit,) = cursor.fetchone()
-    return float(limit) if limit is not None else None
+        cursor.execute(sql, [float(share * total) for share in shares])
+        limits = cursor.fetchone()
+    return tuple(float(limit) if limit is not None else None for limit in limits)
 
 
 def compute_cuts(table: str = KPI_TABLE) -> Cuts:
@@ -475,14 +482,17 @@ def compute_cuts(table: str = KPI_TABLE) -> Cuts:
     a_share = Decimal(settings.KPI_VALUE_CLASS_A_PERCENT) / 100
     b_share = a_share + Decimal(settings.KPI_VALUE_CLASS_B_PERCENT) / 100
     total = Decimal(str(total_revenue or 0))
+    limit_a, limit_b = (
+        _value_class_limits(table, basis, (a_share, b_share), total) if total > 0 else (None, None)
+    )
     return Cuts(
         recency=[int(v) for v in _values_at_positions(table, "recency_days", "DESC", positions)],
         frequency=[int(v) for v in _values_at_positions(table, "frequency", "ASC", positions)],
         monetary=[
             float(v) for v in _values_at_positions(table, "monetary_total", "ASC", positions)
         ],
-        value_class_a=_value_class_limit(table, basis, a_share, total) if total > 0 else None,
-        value_class_b=_value_class_limit(table, basis, b_share, total) if total > 0 else None,
+        value_class_a=limit_a,
+        value_class_b=limit_b,
         basis=basis,
     )
 

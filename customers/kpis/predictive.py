@@ -207,7 +207,16 @@ def _holdout_check(model: PredictiveModel, frame: pd.DataFrame, weeks: int, seed
         _weeks(calibration["cal_span_days"]),
         _weeks(calibration["cal_age_days"]),
     )
-    model.holdout_expected = float(np.sum(expected))
+    total = float(np.sum(expected))
+    if not np.isfinite(total):
+        # Parameters at a corner of their range (a book where nobody drops out) can make
+        # the forecast of some histories undefined: no comparison rather than "nan".
+        model.holdout_reason = _(
+            "The model fitted on the earlier history gives no finite forecast for the "
+            "holdout weeks."
+        )
+        return
+    model.holdout_expected = total
     model.holdout_actual = int(calibration["holdout_purchases"].sum())
 
 

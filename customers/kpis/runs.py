@@ -100,7 +100,9 @@ def finish_full_run(run_id: int) -> KPIRun:
     run = KPIRun.objects.get(pk=run_id)
     with transaction.atomic():
         cuts = engine.compute_cuts(swap.NEXT_TABLE)
-        engine.apply_scores(cuts, swap.NEXT_TABLE)
+        if cuts != latest_cuts():
+            # The chunks scored with the previous run's cuts: same cuts, same scores.
+            engine.apply_scores(cuts, swap.NEXT_TABLE)
         swap.swap_in_next_table()
         run.cuts = cuts.to_json()
         run.customers = Customer.objects.count()

@@ -216,6 +216,14 @@ def test_a_second_full_run_changes_nothing(steady_customer, ten_buyers):
     assert KPIRun.objects.filter(status="finished", kind="full").count() == 2
 
 
+def test_a_full_run_whose_cuts_moved_rescores_customers_it_did_not_touch(ten_buyers):
+    runs.recompute_all(AS_OF)
+    tx(ten_buyers[0], "order", "2026-06-29", "5000.00")  # B-01 now makes 83% of revenue
+    runs.recompute_all(AS_OF)
+    classes = dict(CustomerKPI.objects.values_list("customer__number", "value_class"))
+    assert [classes[f"B-{n:02d}"] for n in range(1, 11)] == list("ACCCCCCCBB")
+
+
 def test_an_incremental_run_touches_only_the_named_customers(steady_customer, ten_buyers):
     runs.recompute_all(AS_OF)
     untouched = CustomerKPI.objects.get(customer=ten_buyers[0]).computed_at

@@ -180,6 +180,19 @@ def test_scores_stay_finite_on_extreme_histories():
         assert np.isfinite(values).all(), values
 
 
+def test_a_holdout_forecast_that_is_not_finite_is_reported_not_stored(cdnow_sample, monkeypatch):
+    frame = predictive.read_summary(AS_OF, HOLDOUT_WEEKS)
+    monkeypatch.setattr(
+        btyd, "expected_purchases", lambda params, t, x, *rest: np.full(len(x), np.nan)
+    )
+    model = predictive.fit_model(frame, AS_OF, HOLDOUT_WEEKS)
+    assert model.status == PredictiveModel.Status.FITTED
+    assert (model.holdout_expected, model.holdout_actual) == (None, None)
+    assert model.holdout_reason == (
+        "The model fitted on the earlier history gives no finite forecast for the holdout weeks."
+    )
+
+
 def test_admins_read_the_fit_and_how_far_the_holdout_forecast_was_off(
     cdnow_sample, admin_user, manager
 ):
