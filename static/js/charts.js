@@ -10,7 +10,9 @@
     var source = document.getElementById(element.dataset.figure);
     if (!source) { return; }
     var figure = JSON.parse(JSON.parse(source.textContent));
-    Plotly.newPlot(element, figure.data, figure.layout, {displayModeBar: false, responsive: true})
+    // Month names and number separators in the page's language (German: plotly-locale-de.js).
+    var config = {displayModeBar: false, responsive: true, locale: document.documentElement.lang || "en"};
+    Plotly.newPlot(element, figure.data, figure.layout, config)
       .then(function () {
         element.dataset.rendered = "true";
         element.on("plotly_click", function (event) {

@@ -46,6 +46,13 @@ RED_SLICE = """
 """
 
 
+SEPARATORS = "() => document.getElementById('chart-history')._fullLayout.separators"
+TICKS = (
+    "() => Array.from(document.querySelectorAll('#chart-history .xtick text'))"
+    ".map(tick => tick.textContent).join(' | ')"
+)
+
+
 def test_a_manager_opens_the_cockpit_and_clicks_the_red_slice(page, shipped_data):
     today = timezone.localdate()
     seed_demo_book(customers=150, seed=11, as_of=today)
@@ -60,6 +67,8 @@ def test_a_manager_opens_the_cockpit_and_clicks_the_red_slice(page, shipped_data
         page.wait_for_selector(f"#chart-{chart}[data-rendered=true]")
     assert page.console_errors == []
     save_screenshot(page, "cockpit-en")
+    assert page.evaluate(SEPARATORS) == ".,"
+    english_ticks = page.evaluate(TICKS)
 
     x, y = page.evaluate(RED_SLICE)
     page.mouse.click(x, y)
@@ -77,3 +86,9 @@ def test_a_manager_opens_the_cockpit_and_clicks_the_red_slice(page, shipped_data
         page.wait_for_selector(f"#chart-{chart}[data-rendered=true]")
     save_screenshot(page, "cockpit-de")
     assert page.console_errors == []
+    # Decimal comma, thousands dot and German month names in every chart.
+    assert page.evaluate(SEPARATORS) == ",."
+    german = {"Mar": "Mär", "May": "Mai", "Oct": "Okt", "Dec": "Dez"}
+    assert page.evaluate(TICKS) == re.sub(
+        "|".join(german), lambda month: german[month.group()], english_ticks
+    )
