@@ -22,8 +22,8 @@ def task_from_alert(alert: Alert, user) -> Task:
     return Task(
         customer=alert.customer,
         assignee=alert.customer.owner or user,
-        title=alert.rule.name,
-        notes=alert.rule.guidance,
+        title=alert.rule.localized_name,
+        notes=alert.rule.localized_guidance,
         due_on=timezone.localdate() + dt.timedelta(days=days),
         kind=TaskKind.CALL,
         origin=TaskOrigin.ALERT,

@@ -27,16 +27,30 @@ class ToleranceRuleAdmin(admin.ModelAdmin):
     ]
     list_filter = ["enabled", "escalating", "kpi"]
     list_editable = ["yellow_bound", "red_bound", "enabled"]
-    search_fields = ["name", "guidance"]
+    search_fields = ["name", "name_de", "guidance", "guidance_de"]
     filter_horizontal = ["segments", "owners"]
     fieldsets = [
-        (None, {"fields": ["name", "enabled", "kpi", "direction", "yellow_bound", "red_bound"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "name_de",
+                    "enabled",
+                    "kpi",
+                    "direction",
+                    "yellow_bound",
+                    "red_bound",
+                ]
+            },
+        ),
         (_("Scope"), {"fields": ["value_classes", "segments", "industries", "phases", "owners"]}),
         (
             _("Guidance and recipients"),
             {
                 "fields": [
                     "guidance",
+                    "guidance_de",
                     "notify_owner",
                     "notify_managers_on_red",
                     "escalating",

@@ -50,12 +50,13 @@ class ToleranceRuleForm(forms.ModelForm):
     class Meta:
         model = ToleranceRule
         fields = [
-            "name", "enabled", "kpi", "direction", "yellow_bound", "red_bound",
+            "name", "name_de", "enabled", "kpi", "direction", "yellow_bound", "red_bound",
             "value_classes", "segments", "industries", "phases", "owners",
-            "guidance", "notify_owner", "notify_managers_on_red", "escalating",
+            "guidance", "guidance_de", "notify_owner", "notify_managers_on_red", "escalating",
             "extra_recipients", "webhook_url", "pending_evaluations", "resolve_after",
         ]  # fmt: skip
         widgets = {"guidance": forms.Textarea(attrs={"rows": 3}),
+                   "guidance_de": forms.Textarea(attrs={"rows": 3}),
                    "extra_recipients": forms.Textarea(attrs={"rows": 2})}  # fmt: skip
 
     def __init__(self, *args, **kwargs):

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from alerts.choices import AlertState, Direction, EventKind, Level
@@ -28,7 +28,15 @@ NUMERIC_KPIS = [
 
 
 class ToleranceRule(models.Model):
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(
+        _("name"), max_length=120, help_text=_("Shown in every language without its own wording.")
+    )
+    name_de = models.CharField(
+        _("name (German)"),
+        max_length=120,
+        blank=True,
+        help_text=_("Optional: shown on German pages and in German e-mails instead."),
+    )
     kpi = models.CharField(_("KPI"), max_length=40, choices=NUMERIC_KPIS)
     direction = models.CharField(_("alert when the value is"), max_length=16,
                                  choices=Direction.choices)  # fmt: skip
@@ -43,6 +51,11 @@ class ToleranceRule(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("owners"), blank=True, related_name="+"
     )
     guidance = models.TextField(_("guidance"), help_text=_("What the rep should do now."))
+    guidance_de = models.TextField(
+        _("guidance (German)"),
+        blank=True,
+        help_text=_("Optional: shown on German pages and in German e-mails instead."),
+    )
     notify_owner = models.BooleanField(_("tell the owner"), default=True)
     notify_managers_on_red = models.BooleanField(_("tell managers on red"), default=True)
     escalating = models.BooleanField(
@@ -93,7 +106,7 @@ class ToleranceRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
     def save(self, *args, **kwargs) -> None:
         previous = (
@@ -122,6 +135,15 @@ class ToleranceRule(models.Model):
                 errors[field] = _("Unknown: %(values)s") % {"values": ", ".join(sorted(unknown))}
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language: the German wording on German pages, if any."""
+        return (self.name_de if translation.get_language() == "de" else "") or self.name
+
+    @property
+    def localized_guidance(self) -> str:
+        return (self.guidance_de if translation.get_language() == "de" else "") or self.guidance
 
     @property
     def kpi_entry(self):

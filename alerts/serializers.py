@@ -17,9 +17,9 @@ class AlertEventSerializer(serializers.ModelSerializer):
 class AlertSerializer(serializers.ModelSerializer):
     customer = serializers.SlugRelatedField(slug_field="number", read_only=True)
     rule = serializers.PrimaryKeyRelatedField(read_only=True)
-    rule_name = serializers.CharField(source="rule.name", read_only=True)
+    rule_name = serializers.CharField(source="rule.localized_name", read_only=True)
     kpi = serializers.CharField(source="rule.kpi", read_only=True)
-    guidance = serializers.CharField(source="rule.guidance", read_only=True)
+    guidance = serializers.CharField(source="rule.localized_guidance", read_only=True)
 
     class Meta:
         model = Alert
@@ -53,11 +53,11 @@ class ToleranceRuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ToleranceRule
-        fields = ["id", "name", "kpi", "direction", "yellow_bound", "red_bound",
+        fields = ["id", "name", "name_de", "kpi", "direction", "yellow_bound", "red_bound",
                   "value_classes", "segments", "industries", "phases", "owners", "guidance",
-                  "notify_owner", "notify_managers_on_red", "escalating", "extra_recipients",
-                  "webhook_url", "pending_evaluations", "resolve_after", "enabled",
-                  "created_at", "updated_at"]  # fmt: skip
+                  "guidance_de", "notify_owner", "notify_managers_on_red", "escalating",
+                  "extra_recipients", "webhook_url", "pending_evaluations", "resolve_after",
+                  "enabled", "created_at", "updated_at"]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"owners": {"required": False}}
 

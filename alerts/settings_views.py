@@ -31,10 +31,10 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
             messages.success(
                 request,
                 _("Rule “%(name)s” saved. Alerts are being evaluated with it now.")
-                % {"name": rule.name},
+                % {"name": rule.localized_name},
             )
         else:
-            messages.success(request, _("Rule “%(name)s” saved.") % {"name": rule.name})
+            messages.success(request, _("Rule “%(name)s” saved.") % {"name": rule.localized_name})
         return redirect("alerts:rules")
     if request.method == "POST":
         preview = form.preview()  # the rule as entered, not yet saved

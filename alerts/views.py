@@ -30,7 +30,9 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     form = AcknowledgeForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     services.acknowledge(alert, request.user, note)
-    messages.success(request, _("Alert “%(rule)s” acknowledged.") % {"rule": alert.rule.name})
+    messages.success(
+        request, _("Alert “%(rule)s” acknowledged.") % {"rule": alert.rule.localized_name}
+    )
     return redirect_back(request, alert.customer)
 
 
@@ -50,7 +52,7 @@ def snooze(request: HttpRequest, alert_id: int) -> HttpResponse:
                 request,
                 _("Alert “%(rule)s” snoozed until %(date)s.")
                 % {
-                    "rule": alert.rule.name,
+                    "rule": alert.rule.localized_name,
                     "date": formats.date_format(form.cleaned_data["until"], "SHORT_DATE_FORMAT"),
                 },
             )
@@ -92,10 +94,11 @@ def _export_rows(alerts) -> Iterator[list]:
         owner = alert.customer.owner
         yield [
             str(levels[alert.level]), alert.customer.number, alert.customer.name,
-            getattr(getattr(alert.customer, "kpi", None), "value_class", ""), alert.rule.name,
+            getattr(getattr(alert.customer, "kpi", None), "value_class", ""),
+            alert.rule.localized_name,
             str(alert.rule.kpi_entry.label), alert.kpi_value, alert.bound,
             timezone.localtime(alert.opened_at).strftime("%Y-%m-%d %H:%M"),
-            owner.username if owner else "", alert.rule.guidance,
+            owner.username if owner else "", alert.rule.localized_guidance,
         ]  # fmt: skip
 
 

@@ -104,7 +104,7 @@ def recency_histogram(cockpit: Cockpit) -> str:
 
 
 def alerts_by_rule(cockpit: Cockpit) -> str:
-    names = dict(ToleranceRule.objects.values_list("pk", "name"))
+    names = {rule.pk: rule.localized_name for rule in ToleranceRule.objects.all()}
     frame = pd.DataFrame(
         [
             {"rule": names.get(rule_id, str(rule_id)), "rule_id": rule_id, **counts}

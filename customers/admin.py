@@ -1,6 +1,16 @@
 from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from customers.models import Contact, Customer, Interaction, PredictiveModel, Transaction
+from customers.models import (
+    Contact,
+    Customer,
+    Interaction,
+    PredictiveModel,
+    RFMSegment,
+    Transaction,
+)
 
 
 class ContactInline(admin.TabularInline):
@@ -61,3 +71,68 @@ class PredictiveModelAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+def segment_grid(segments: list[RFMSegment]) -> list[dict]:
+    """The R x F grid as the engine reads the map: per R score (5 on top), the segment of
+    each F score, the lowest priority winning where segments overlap; None: no segment."""
+    ordered = sorted(segments, key=lambda segment: (segment.priority, segment.pk))
+    return [
+        {
+            "r": r,
+            "cells": [
+                next(
+                    (s for s in ordered if s.r_min <= r <= s.r_max and s.f_min <= f <= s.f_max),
+                    None,
+                )
+                for f in range(1, 6)
+            ],
+        }
+        for r in range(5, 0, -1)
+    ]
+
+
+@admin.register(RFMSegment)
+class RFMSegmentAdmin(admin.ModelAdmin):
+    """The segment map. Saving it re-segments every customer under the last run's cuts and
+    evaluates the alerts again, in the background."""
+
+    change_list_template = "admin/customers/rfmsegment/change_list.html"
+    list_display = ["name_en", "name_de", "r_min", "r_max", "f_min", "f_max", "priority"]
+    list_editable = ["r_min", "r_max", "f_min", "f_max", "priority"]
+    ordering = ["priority", "code"]
+    fields = [
+        "code", "name_en", "name_de", ("r_min", "r_max"), ("f_min", "f_max"), "priority",
+        "description", "description_de",
+    ]  # fmt: skip
+
+    def get_readonly_fields(self, request: HttpRequest, obj: RFMSegment | None = None):
+        return ["code"] if obj else []  # rules and reports refer to a segment by its code
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {
+            **(extra_context or {}),
+            "segment_grid": segment_grid(list(RFMSegment.objects.all())),
+            "grid_title": _("R x F grid: the segment of each cell"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def _resegment_after_commit(self, request: HttpRequest) -> None:
+        if getattr(request, "_resegment_queued", False):
+            return  # one background run for all rows saved by one request
+        request._resegment_queued = True
+        from customers.tasks import resegment_customers
+
+        transaction.on_commit(resegment_customers.delay)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        self._resegment_after_commit(request)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        self._resegment_after_commit(request)
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        self._resegment_after_commit(request)

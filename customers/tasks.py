@@ -63,6 +63,12 @@ def recompute_customer_kpis(customer_ids: list[int], as_of: str | None = None) -
     return runs.recompute_customers(customer_ids, _as_of(as_of)).pk
 
 
+@shared_task(acks_late=True)
+def resegment_customers() -> int:
+    """After an edit of the segment map (idempotent: a second run changes nothing)."""
+    return runs.resegment_book()
+
+
 @shared_task
 def catch_up_kpi_backlog() -> int:
     """Recompute the customers that waited in the KPI backlog (their task was lost: the

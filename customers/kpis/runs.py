@@ -68,13 +68,18 @@ def chunk_ranges(chunk_size: int) -> list[tuple[int, int]]:
     ]
 
 
-def latest_cuts() -> engine.Cuts | None:
-    run = (
+def latest_scored_run() -> KPIRun | None:
+    """The last finished full run with cuts: the scores every customer carries."""
+    return (
         KPIRun.objects.filter(kind=KPIRun.Kind.FULL, status=KPIRun.Status.FINISHED)
         .exclude(cuts={})
         .order_by("-finished_at")
         .first()
     )
+
+
+def latest_cuts() -> engine.Cuts | None:
+    run = latest_scored_run()
     return engine.Cuts.from_json(run.cuts) if run else None
 
 
@@ -116,6 +121,20 @@ def finish_full_run(run_id: int) -> KPIRun:
         triggers.clear_backlog(None, run.started_at)
     kpis_recomputed.send(sender=KPIRun, as_of=run.as_of, customer_ids=None, run=run)
     return run
+
+
+def resegment_book() -> int:
+    """After the admin changed the segment map: every customer's segment, and the contact
+    cadence that depends on it, under the last full run's cuts; then the alerts, whose
+    scopes may name segments. Returns the KPI rows that changed."""
+    run = latest_scored_run()
+    if run is None:
+        return 0
+    with transaction.atomic():
+        rows = engine.apply_scores(engine.Cuts.from_json(run.cuts))
+        if rows:
+            kpis_recomputed.send(sender=KPIRun, as_of=run.as_of, customer_ids=None, run=run)
+    return rows
 
 
 def touched_since(moment) -> list[int]:

@@ -32,6 +32,7 @@ class RFMSegment(models.Model):
         _("priority"), default=100, help_text=_("Where cells overlap, the lowest number wins.")
     )
     description = models.TextField(_("description"), blank=True)
+    description_de = models.TextField(_("description (German)"), blank=True)
 
     class Meta:
         verbose_name = _("RFM segment")
@@ -51,6 +52,12 @@ class RFMSegment(models.Model):
     @property
     def name(self) -> str:
         return self.name_de if translation.get_language() == "de" else self.name_en
+
+    @property
+    def localized_description(self) -> str:
+        return (
+            self.description_de if translation.get_language() == "de" else ""
+        ) or self.description
 
     def clean(self) -> None:
         for field in ("r_min", "r_max", "f_min", "f_max"):

@@ -93,6 +93,15 @@ def test_the_mail_speaks_the_recipients_language(book, rep_a):
     german = next(m for m in mail.outbox if m.to == ["rep_a@example.com"])
     assert german.subject == "Relationship Cockpit: 3 Alarme (2 rot, 1 gelb)"
     assert "Was jetzt zu tun ist: Offer a reorder." in german.body
+    ToleranceRule.objects.update(name_de="Lange kein Kauf", guidance_de="Nachbestellung anbieten.")
+    evaluate(2, now=NOW + dt.timedelta(hours=1))
+    set_kpi(CustomerFactory._meta.model.objects.get(number="A-1"), recency_days=400)
+    evaluate(3, now=NOW + dt.timedelta(hours=2))
+    deliver_all()
+    escalated = mail.outbox[-1]
+    assert escalated.to == ["rep_a@example.com"]
+    assert "Lange kein Kauf: " in escalated.body  # the rule's German wording
+    assert "Was jetzt zu tun ist: Nachbestellung anbieten." in escalated.body
 
 
 def test_owners_who_chose_a_digest_or_no_mail_get_none_now(book, rep_a, rep_b):

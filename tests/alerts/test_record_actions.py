@@ -44,6 +44,17 @@ def test_a_customer_without_alerts_is_green(client_a, customer_a):
 def test_the_record_reads_in_german(client_a, red_customer):
     content = client_a.get(red_customer.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de")
     assert "Alarme: rot" in content.content.decode()
+    assert "Offer a reorder and agree on a next step." in content.content.decode()  # no German
+
+    ToleranceRule.objects.update(
+        name_de="Lange kein Kauf", guidance_de="Bieten Sie eine Nachbestellung an."
+    )
+    german = client_a.get(red_customer.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de")
+    assert "<strong>Lange kein Kauf</strong>" in german.content.decode()
+    assert "Bieten Sie eine Nachbestellung an." in german.content.decode()
+    english = client_a.get(red_customer.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Offer a reorder and agree on a next step." in english.content.decode()
+    assert "Bieten Sie" not in english.content.decode()
 
 
 def test_acknowledging_records_who_and_when(client_a, rep_a, red_customer):

@@ -31,3 +31,5 @@ def test_the_starter_rules_ship_as_data():
     )
     assert gone.value_classes == ["A"]
     assert all(rule.enabled and rule.guidance for rule in rules.values())
+    assert all(rule.name_de and rule.guidance_de for rule in rules.values())
+    assert rules["Revenue falling"].name_de == "Umsatz sinkt"
