@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from customers.choices import TransactionKind
 from customers.models import Customer, Transaction
@@ -89,3 +89,19 @@ def test_deleting_a_customer_deletes_its_history():
     TransactionFactory(customer=customer)
     customer.delete()
     assert Transaction.objects.count() == 0
+
+
+def test_a_colour_change_writes_no_index_nobody_reads():
+    """The varchar_pattern_ops index Django adds for the unique number serves no query."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'customers_customer' "
+                "AND indexdef LIKE '%%varchar_pattern_ops%%'"
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = 'customers_customer' AND name LIKE '%%like%%'"
+            )
+        assert cursor.fetchall() == []
