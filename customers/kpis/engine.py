@@ -61,6 +61,7 @@ class Cuts:
     value_class_a: float | None
     value_class_b: float | None
     basis: str = "revenue_12m"  # the KPI the value class limits cut
+    segment_map: str = ""  # segment_map_key() when the cuts were taken
 
     @classmethod
     def from_json(cls, data: dict) -> "Cuts | None":
@@ -166,20 +167,32 @@ def _later(a: str, b: str) -> str:
     return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL OR {a} >= {b} THEN {a} ELSE {b} END"
 
 
-def segment_case(r_score: str, f_score: str) -> str:
-    """The segment of each R x F cell, resolved from the (tiny) segment map up front, so the
-    database looks up a constant instead of running a subquery per customer."""
+def segment_cells() -> dict[int, int]:
+    """The segment id of each R x F cell (key R * 10 + F) under the segment map, the lowest
+    priority winning where segments overlap; cells no segment covers are left out."""
     segments = list(
         RFMSegment.objects.order_by("priority", "id").values_list(
             "id", "r_min", "r_max", "f_min", "f_max"
         )
     )
-    cells = []
+    cells = {}
     for r in range(1, 6):
         for f in range(1, 6):
             match = next((s[0] for s in segments if s[1] <= r <= s[2] and s[3] <= f <= s[4]), None)
             if match is not None:
-                cells.append(f"WHEN {r * 10 + f} THEN {match}")
+                cells[r * 10 + f] = match
+    return cells
+
+
+def segment_map_key() -> str:
+    """The segment map as its cells: equal keys, equal segments for equal scores."""
+    return ",".join(f"{cell}:{segment}" for cell, segment in segment_cells().items())
+
+
+def segment_case(r_score: str, f_score: str) -> str:
+    """The segment of each R x F cell, resolved from the (tiny) segment map up front, so the
+    database looks up a constant instead of running a subquery per customer."""
+    cells = [f"WHEN {cell} THEN {segment}" for cell, segment in segment_cells().items()]
     if not cells:
         return "NULL"
     return f"CASE ({r_score}) * 10 + ({f_score}) {' '.join(cells)} END"
@@ -494,6 +507,7 @@ def compute_cuts(table: str = KPI_TABLE) -> Cuts:
         value_class_a=limit_a,
         value_class_b=limit_b,
         basis=basis,
+        segment_map=segment_map_key(),
     )
 
 

@@ -106,7 +106,8 @@ def finish_full_run(run_id: int) -> KPIRun:
     with transaction.atomic():
         cuts = engine.compute_cuts(swap.NEXT_TABLE)
         if cuts != latest_cuts():
-            # The chunks scored with the previous run's cuts: same cuts, same scores.
+            # The chunks scored with the previous run's cuts and the segment map as they
+            # found it: only if the cuts or the map moved since can a score differ.
             engine.apply_scores(cuts, swap.NEXT_TABLE)
         swap.swap_in_next_table()
         run.cuts = cuts.to_json()

@@ -81,3 +81,16 @@ def test_the_segment_tooltip_reads_in_the_page_language():
         assert champions.localized_description == (
             "Bought recently, buy often. Reward them; ask for referrals."
         )
+
+
+def test_a_map_edited_while_a_full_run_computes_is_applied_when_it_finishes(
+    ten_buyers,  # noqa: F811
+):
+    runs.recompute_all(AS_OF)
+    chunks = runs.chunk_ranges(1000)
+    run = runs.begin_full_run(AS_OF, chunks)
+    for first_id, last_id in chunks:
+        runs.run_chunk(run.pk, first_id, last_id)
+    RFMSegment.objects.filter(code="hibernating").update(r_min=1, priority=1)  # mid-run
+    runs.finish_full_run(run.pk)
+    assert (segment_of("B-01"), segment_of("B-03")) == ("hibernating", "hibernating")
