@@ -10,7 +10,10 @@ class CockpitConfig(AppConfig):
 
     def ready(self) -> None:
         from alerts.signals import alerts_evaluated
-        from cockpit import checks  # noqa: F401  (registers the system checks)
+        from cockpit import (
+            checks,  # noqa: F401  (registers the system checks)
+            search,  # noqa: F401  (registers the case folding of SQLite)
+        )
         from cockpit.permissions import grant_admin_role_permissions
         from cockpit.tasks import refresh_after_evaluation
 

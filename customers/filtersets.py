@@ -4,6 +4,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cockpit.people import PersonChoiceField
+from cockpit.search import contains_text, starts_with_text
 from customers.bands import BY_KEY as BANDS_BY_KEY
 from customers.bands import RECENCY_BANDS
 from customers.choices import CustomerKind, Industry, LifecyclePhase, ValueClass
@@ -154,7 +155,11 @@ class CustomerFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        contact_matches = Contact.objects.filter(customer=OuterRef("pk"), name__icontains=value)
+        contact_matches = Contact.objects.filter(
+            contains_text("name", value), customer=OuterRef("pk")
+        )
         return queryset.filter(
-            Q(name__icontains=value) | Q(number__istartswith=value) | Exists(contact_matches)
+            contains_text("name", value)
+            | starts_with_text("number", value)
+            | Exists(contact_matches)
         )

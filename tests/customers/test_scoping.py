@@ -38,6 +38,17 @@ def test_search_finds_by_name_number_and_contact_person(client_a, customer_a):
         assert [c.number for c in response.context["page"]] == ["A-1"], term
 
 
+def test_search_ignores_the_case_of_umlauts_too(client_a, rep_a):
+    CustomerFactory(number="Ö-7", name="Öko-Bau Müller GmbH", owner=rep_a)
+    other = CustomerFactory(number="X-2", name="Beta Logistik AG", owner=rep_a)
+    ContactFactory(customer=other, name="Jürgen Weiß")
+    for term, found in [("öko", "Ö-7"), ("MÜLLER", "Ö-7"), ("ö-7", "Ö-7"), ("JÜRGEN", "X-2")]:
+        response = client_a.get(reverse("customers:list"), {"q": term})
+        assert [c.number for c in response.context["page"]] == [found], term
+    response = client_a.get(reverse("customers:list"), {"q": "100%"})
+    assert list(response.context["page"]) == []  # % is a character, not a wildcard
+
+
 def test_a_manager_sees_every_customer(client_manager, customer_a, customer_b):
     response = client_manager.get(reverse("customers:list"))
     assert [c.number for c in response.context["page"]] == ["A-1", "B-1"]
