@@ -11,13 +11,14 @@ from alerts.models import (
     ToleranceRule,
     WebhookDelivery,
 )
+from customers.templatetags.kpis import format_kpi
 
 
 @admin.register(ToleranceRule)
 class ToleranceRuleAdmin(admin.ModelAdmin):
     form = ToleranceRuleForm
     list_display = [
-        "name",
+        "shown_name",
         "kpi",
         "direction",
         "yellow_bound",
@@ -28,6 +29,11 @@ class ToleranceRuleAdmin(admin.ModelAdmin):
     list_filter = ["enabled", "escalating", "kpi"]
     list_editable = ["yellow_bound", "red_bound", "enabled"]
     search_fields = ["name", "name_de", "guidance", "guidance_de"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def shown_name(self, rule: ToleranceRule) -> str:
+        return rule.localized_name
+
     filter_horizontal = ["segments", "owners"]
     fieldsets = [
         (
@@ -76,7 +82,8 @@ class AlertEventInline(admin.TabularInline):
 
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
-    list_display = ["customer", "rule", "level", "state", "kpi_value", "opened_at", "changed_at"]
+    list_display = ["customer", "rule", "level", "state", "shown_kpi_value", "opened_at",
+                    "changed_at"]  # fmt: skip
     list_filter = ["level", "state", "rule"]
     search_fields = ["customer__name", "customer__number"]
     list_select_related = ["customer", "rule"]
@@ -84,6 +91,10 @@ class AlertAdmin(admin.ModelAdmin):
     readonly_fields = ["customer", "rule", "level", "kpi_value", "bound", "opened_at",
                        "changed_at", "resolved_at"]  # fmt: skip
     inlines = [AlertEventInline]
+
+    @admin.display(description=_("KPI value"), ordering="kpi_value")
+    def shown_kpi_value(self, alert: Alert) -> str:
+        return format_kpi(alert.rule.kpi, alert.kpi_value)
 
 
 @admin.register(WebhookDelivery)

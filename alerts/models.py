@@ -176,11 +176,16 @@ class Alert(models.Model):
     # set-based statements (from rows that exist) and the ORM write them; Django still
     # cascades deletes.
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="alerts", db_constraint=False
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        db_constraint=False,
     )
     # rule_id leads alert_rule_opened_idx: no index of its own.
     rule = models.ForeignKey(
         ToleranceRule,
+        verbose_name=_("rule"),
         on_delete=models.CASCADE,
         related_name="alerts",
         db_constraint=False,
@@ -241,23 +246,29 @@ class Alert(models.Model):
 class AlertEvent(models.Model):
     # alert_id leads alertevent_alert_idx; no database foreign key (see Alert).
     alert = models.ForeignKey(
-        Alert, on_delete=models.CASCADE, related_name="events", db_constraint=False, db_index=False
+        Alert,
+        verbose_name=_("alert"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_constraint=False,
+        db_index=False,
     )
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
-    level_before = models.CharField(max_length=8, choices=Level.choices)
-    level_after = models.CharField(max_length=8, choices=Level.choices)
-    kpi_value = models.FloatField(null=True)
-    bound = models.FloatField(null=True)
+    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    level_before = models.CharField(_("colour before"), max_length=8, choices=Level.choices)
+    level_after = models.CharField(_("colour after"), max_length=8, choices=Level.choices)
+    kpi_value = models.FloatField(_("KPI value"), null=True)
+    bound = models.FloatField(_("bound"), null=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
     )
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField()
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"))
 
     class Meta:
         verbose_name = _("alert event")

@@ -16,7 +16,10 @@ from cockpit.roles import admin_only
 
 @admin_only
 def rule_list(request: HttpRequest) -> HttpResponse:
-    rules = ToleranceRule.objects.prefetch_related("segments", "owners").order_by("name")
+    rules = sorted(
+        ToleranceRule.objects.prefetch_related("segments", "owners"),
+        key=lambda rule: rule.localized_name.casefold(),  # in the reader's language
+    )
     return render(request, "alerts/rule_list.html", {"rules": rules})
 
 

@@ -100,7 +100,10 @@ def recency_histogram(cockpit: Cockpit) -> str:
             hovertemplate="%{x}: %{y:,}<extra></extra>",
         )
     )
-    return _layout(figure, height=240)
+    return _layout(
+        figure, height=260, xaxis={"tickangle": -30, "automargin": True},
+        margin={"l": 40, "r": 10, "t": 10, "b": 70},
+    )  # fmt: skip
 
 
 def alerts_by_rule(cockpit: Cockpit) -> str:
@@ -140,26 +143,33 @@ def segment_treemap(cockpit: Cockpit) -> str:
         if values["customers"]
     ]
     frame = pd.DataFrame(rows, columns=["segment_id", "name", "customers", "revenue_12m"])
+    # An explicit root (all customers), so hovering the frame says what it is.
+    root = _("All customers")
     figure = go.Figure(
         go.Treemap(
-            labels=frame["name"],
-            parents=[""] * len(frame),
-            values=frame["customers"],
+            labels=[root, *frame["name"]],
+            parents=["", *[root] * len(frame)],
+            values=[int(frame["customers"].sum()), *frame["customers"]],
+            branchvalues="total",
             # From the rows, not the frame: pandas turns the ids into floats (1.0, nan).
-            customdata=[
+            customdata=[cockpit.filters.list_url()]
+            + [
                 cockpit.filters.list_url(
                     segment=row["segment_id"] if row["segment_id"] is not None else "none"
                 )
                 for row in rows
             ],
             marker={
-                "colors": frame["revenue_12m"],
+                "colors": [float(frame["revenue_12m"].sum()), *frame["revenue_12m"]],
                 "colorscale": "Blues",
+                "cmin": 0,
+                "cmax": float(frame["revenue_12m"].max()) if len(frame) else 1,
                 "showscale": True,
                 "colorbar": {"title": {"text": _("Revenue")}},
             },
             texttemplate="%{label}<br>%{value:,}",
-            hovertemplate="%{label}: %{value:,} · %{color:,.0f}<extra></extra>",
+            hovertemplate=_("%{label}: %{value:,} customers, revenue %{color:,.0f}")
+            + "<extra></extra>",
         )
     )
     return _layout(figure, height=320, margin={"l": 5, "r": 5, "t": 5, "b": 5})
@@ -181,22 +191,27 @@ def value_classes(cockpit: Cockpit) -> str:
     figure = go.Figure()
     figure.add_bar(
         x=frame["label"], y=frame["customers"], name=_("Customers"), customdata=frame["url"],
-        marker_color=[COLOURS[c] for c in classes], hovertemplate="%{x}: %{y:,}<extra></extra>",
+        marker_color=[COLOURS[c] for c in classes],
+        hovertemplate="%{x}: %{y:,}<extra>" + _("Customers") + "</extra>",
     )  # fmt: skip
     figure.add_scatter(
         x=frame["label"], y=frame["revenue"], name=_("Revenue (12 months)"), yaxis="y2",
         mode="markers+lines", customdata=frame["url"], marker_color="#e67e22",
-        hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+        hovertemplate="%{x}: %{y:,.0f}<extra>" + _("Revenue (12 months)") + "</extra>",
     )  # fmt: skip
     if frame["expected"].any():
         figure.add_scatter(
             x=frame["label"], y=frame["expected"], name=_("Expected revenue (next 12 months)"),
             yaxis="y2", mode="markers+lines", customdata=frame["url"], marker_color="#8e44ad",
-            line={"dash": "dot"}, hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+            line={"dash": "dot"},
+            hovertemplate="%{x}: %{y:,.0f}<extra>"
+            + _("Expected revenue (next 12 months)")
+            + "</extra>",
         )  # fmt: skip
     return _layout(
-        figure, height=260, yaxis2={"overlaying": "y", "side": "right", "showgrid": False},
-        legend={"orientation": "h"},
+        figure, height=260,
+        yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero"},
+        legend={"orientation": "h"}, hoverlabel={"namelength": -1},
     )  # fmt: skip
 
 
@@ -231,6 +246,8 @@ def phase_funnel(cockpit: Cockpit) -> str:
         go.Funnel(
             y=frame["label"], x=frame["customers"], customdata=frame["url"],
             marker={"color": COLOURS["brand"]}, textinfo="value+percent total",
+            hovertemplate=_("%{y}: %{x:,} customers, %{percentTotal:.1%} of all")
+            + "<extra></extra>",
         )
     )  # fmt: skip
     return _layout(figure, height=300, margin={"l": 110, "r": 10, "t": 10, "b": 20})
@@ -282,18 +299,24 @@ def history(cockpit: Cockpit) -> str:
     frame = pd.DataFrame(cockpit.history, columns=["taken_on", "revenue_12m", "active_customers"])
     url = cockpit.filters.list_url(active="true")
     figure = go.Figure()
+    day = "%d.%m.%Y" if get_language() == "de" else "%Y-%m-%d"
+    revenue, active = _("Revenue (12 months)"), _("Active customers")
     figure.add_scatter(
-        x=frame["taken_on"], y=frame["revenue_12m"], name=_("Revenue (12 months)"),
+        x=frame["taken_on"], y=frame["revenue_12m"], name=revenue,
         mode="lines+markers", customdata=[url] * len(frame), line={"color": COLOURS["brand"]},
+        hovertemplate=f"%{{x|{day}}}: %{{y:,.0f}}<extra>{revenue}</extra>",
     )  # fmt: skip
     figure.add_scatter(
-        x=frame["taken_on"], y=frame["active_customers"], name=_("Active customers"),
+        x=frame["taken_on"], y=frame["active_customers"], name=active,
         mode="lines+markers", yaxis="y2", customdata=[url] * len(frame),
         line={"color": "#e67e22"},
+        hovertemplate=f"%{{x|{day}}}: %{{y:,}}<extra>{active}</extra>",
     )  # fmt: skip
     return _layout(
-        figure, height=280, yaxis2={"overlaying": "y", "side": "right", "showgrid": False},
-        legend={"orientation": "h"},
+        figure, height=280, yaxis={"tickformat": "~s"},
+        yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "tickformat": ",d",
+                "rangemode": "tozero"},
+        legend={"orientation": "h"}, hoverlabel={"namelength": -1},
     )  # fmt: skip
 
 

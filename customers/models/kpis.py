@@ -31,7 +31,7 @@ class RFMSegment(models.Model):
     priority = models.PositiveSmallIntegerField(
         _("priority"), default=100, help_text=_("Where cells overlap, the lowest number wins.")
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description (English)"), blank=True)
     description_de = models.TextField(_("description (German)"), blank=True)
 
     class Meta:

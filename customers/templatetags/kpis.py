@@ -31,6 +31,8 @@ def format_kpi(name: str, value) -> str:
     if value is None or value == "":
         return "—"
     unit = BY_NAME[name].unit
+    if isinstance(value, float) and unit == Unit.DAYS:
+        value = round(value, 1)  # an average: a tenth of a day, shown only when it is one
     if isinstance(value, float) and value.is_integer() and unit in (Unit.DAYS, Unit.COUNT):
         value = int(value)
     if unit == Unit.DATE and isinstance(value, dt.date):

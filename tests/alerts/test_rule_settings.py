@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from alerts.evaluation import evaluate
 from alerts.models import Alert, ToleranceRule
 from customers.models import KPIRun
 from tests.alerts.test_evaluation import with_kpis
@@ -74,7 +75,33 @@ def test_reps_and_managers_cannot_configure_rules(client_a, client_manager):
 
 def test_the_rule_list_shows_every_rule(client_admin):
     content = client_admin.get(reverse("alerts:rules")).content.decode()
-    assert "A customer without contact" in content and "Pays late" in content
+    assert "A-class customer without contact" in content and "Pays late" in content
+
+
+def test_the_rule_list_reads_and_sorts_in_the_readers_language(client_admin):
+    def names(language: str) -> list[str]:
+        response = client_admin.get(reverse("alerts:rules"), HTTP_ACCEPT_LANGUAGE=language)
+        return [rule.localized_name for rule in response.context["rules"]]
+
+    german = names("de")
+    assert german[:3] == ["A-Kunde ohne Kontakt", "Beschwerden häufen sich", "Lange kein Kauf"]
+    assert german == sorted(german, key=str.casefold)
+    english = names("en")
+    assert english[:3] == [
+        "A-class customer without contact",
+        "Complaints piling up",
+        "No purchase for a long time",
+    ]
+
+
+def test_the_admin_lists_alerts_with_german_headers_and_kpi_units(admin_user, book):
+    evaluate(1)
+    client = logged_in(admin_user)
+    content = client.get(
+        reverse("admin:alerts_alert_changelist"), HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    assert ">Kunde<" in content and ">Regel<" in content
+    assert "250 Tage" in content  # the KPI value in its unit, not a bare float
 
 
 def test_a_saved_rule_is_applied_at_once_to_the_latest_kpi_run(

@@ -12,11 +12,11 @@ def test_the_starter_rules_ship_as_data():
         "No purchase for a long time",
         "Revenue falling",
         "Pays late",
-        "A customer without contact",
+        "A-class customer without contact",
         "Complaints piling up",
         "Top customer probably gone",
     }
-    contact = rules["A customer without contact"]
+    contact = rules["A-class customer without contact"]
     assert (contact.kpi, contact.yellow_bound, contact.red_bound) == ("days_since_contact", 90, 180)
     assert (contact.value_classes, contact.escalating) == (["A"], True)
     rhythm = rules["Overdue against the usual rhythm"]

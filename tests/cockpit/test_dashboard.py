@@ -266,7 +266,10 @@ def test_the_charts_link_to_lists_of_exactly_their_customers(book, client):
     treemap = json.loads(figures["fig-segments"])["data"][0]
     counts = [values["customers"] for values in cockpit.by_segment.values() if values["customers"]]
     assert any("segment=none" in url for url in treemap["customdata"])
-    for url, customers in zip(treemap["customdata"], counts, strict=True):
+    root, *segments = treemap["customdata"]
+    assert treemap["labels"][0] == "All customers"
+    assert listed(root) == sum(counts)
+    for url, customers in zip(segments, counts, strict=True):
         assert ".0" not in url and "nan" not in url, url
         assert listed(url) == customers, url
     active = json.loads(figures["fig-history"])["data"][1]

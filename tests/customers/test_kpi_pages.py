@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from customers.kpis import runs
+from customers.templatetags.kpis import format_kpi
 from tests.factories import CustomerFactory, TransactionFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +86,12 @@ def test_the_next_page_keeps_filters_and_sort(client_a, rep_a):
         reverse("customers:list"), {"industry": "retail", "sort": "-number"}
     ).content.decode()
     assert 'href="?industry=retail&amp;sort=-number&amp;page=2"' in content
+
+
+def test_average_days_show_a_tenth_only_when_there_is_one():
+    with translation.override("de"):
+        assert format_kpi("payment_delay_days", 36.96) == "37 Tage"
+        assert format_kpi("payment_delay_days", 31.54) == "31,5 Tage"
+        assert format_kpi("recency_days", 1165) == "1.165 Tage"
+    with translation.override("en"):
+        assert format_kpi("payment_delay_days", 1.04) == "1 day"

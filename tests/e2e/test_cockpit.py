@@ -23,8 +23,13 @@ def shipped_data():
     rules = importlib.import_module("alerts.migrations.0002_starter_rules")
     if not RFMSegment.objects.exists():
         segments.create_segments(apps, None)
+        importlib.import_module("customers.migrations.0019_german_wording").add_german(apps, None)
     if not ToleranceRule.objects.exists():
         rules.create_rules(apps, None)
+        importlib.import_module("alerts.migrations.0013_german_wording").add_german(apps, None)
+        importlib.import_module("alerts.migrations.0016_starter_rule_name_says_a_class").rename(
+            apps, None
+        )
 
 
 CHARTS = [
