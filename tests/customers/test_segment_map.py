@@ -94,3 +94,9 @@ def test_a_map_edited_while_a_full_run_computes_is_applied_when_it_finishes(
     RFMSegment.objects.filter(code="hibernating").update(r_min=1, priority=1)  # mid-run
     runs.finish_full_run(run.pk)
     assert (segment_of("B-01"), segment_of("B-03")) == ("hibernating", "hibernating")
+
+
+def test_the_admins_selection_widget_reads_in_german(admin_user):
+    client = logged_in(admin_user)
+    catalogue = client.get(reverse("admin:jsi18n"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Alle %s ausw\\u00e4hlen" in catalogue or "Alle %s auswählen" in catalogue
