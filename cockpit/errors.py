@@ -12,10 +12,22 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 RETRY_AFTER_SECONDS = 30
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A page that does not exist, or a customer not in the reader's book (a rep asking for
+    another rep's customer gets the same answer, so nothing tells them it exists)."""
+    detail = _("There is nothing here, or it is not in your book.")
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"status": 404, "code": "not_found", "detail": detail, "errors": []}, status=404
+        )
+    return render(request, "404.html", {"detail": detail}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -132,3 +132,24 @@ def test_the_owner_filter_names_people_by_their_full_name(client_manager, custom
     customer_a.owner.save()
     content = client_manager.get(reverse("customers:list")).content.decode()
     assert f'<option value="{customer_a.owner.pk}">Aylin Demir</option>' in content
+
+
+def test_another_reps_customer_reads_as_not_found_in_the_readers_language(client_a, customer_b):
+    url = reverse("customers:detail", args=[customer_b.number])
+    english = client_a.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 404
+    assert "There is nothing here, or it is not in your book." in english.content.decode()
+    assert "Beta Logistik" not in english.content.decode()
+    german = client_a.get(url, HTTP_ACCEPT_LANGUAGE="de")
+    assert "Hier gibt es nichts, oder es gehört nicht zu Ihrem Bestand." in german.content.decode()
+
+
+def test_an_unknown_api_address_answers_the_apis_error_body(client_a):
+    response = client_a.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "status": 404,
+        "code": "not_found",
+        "detail": "There is nothing here, or it is not in your book.",
+        "errors": [],
+    }
