@@ -12,13 +12,14 @@ from alerts.forms import ToleranceRuleForm
 from alerts.models import ToleranceRule
 from alerts.tasks import reevaluate_latest_run
 from cockpit.roles import admin_only
+from cockpit.search import alphabetical
 
 
 @admin_only
 def rule_list(request: HttpRequest) -> HttpResponse:
     rules = sorted(
         ToleranceRule.objects.prefetch_related("segments", "owners"),
-        key=lambda rule: rule.localized_name.casefold(),  # in the reader's language
+        key=lambda rule: alphabetical(rule.localized_name),  # in the reader's language
     )
     return render(request, "alerts/rule_list.html", {"rules": rules})
 

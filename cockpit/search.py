@@ -5,6 +5,8 @@ ASCII letters, so on the embedded default "öko" would miss "Öko-Bau": there bo
 are case-folded in Python (str.casefold, a function registered on every connection).
 """
 
+import unicodedata
+
 from django import db
 from django.db import models
 from django.db.backends.signals import connection_created
@@ -46,3 +48,10 @@ def starts_with_text(field: str, value: str) -> Q:
     if db.connection.vendor == "sqlite":
         return Q(**{f"{field}__casefold__startswith": value.casefold()})
     return Q(**{f"{field}__istartswith": value})
+
+
+def alphabetical(text: str) -> str:
+    """A sort key that files umlauts with their base letter, as German lists do
+    ("Überfällig" among the U, not after Z)."""
+    folded = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
+    return folded.encode("ascii", "ignore").decode().casefold()

@@ -85,7 +85,11 @@ def test_the_rule_list_reads_and_sorts_in_the_readers_language(client_admin):
 
     german = names("de")
     assert german[:3] == ["A-Kunde ohne Kontakt", "Beschwerden häufen sich", "Lange kein Kauf"]
-    assert german == sorted(german, key=str.casefold)
+    assert german[-3:] == [  # Ü among the U, as German lists file it
+        "Überfällig gemessen am üblichen Rhythmus",
+        "Umsatz sinkt",
+        "Zahlt spät",
+    ]
     english = names("en")
     assert english[:3] == [
         "A-class customer without contact",
