@@ -29,11 +29,6 @@ class ToleranceRuleAdmin(admin.ModelAdmin):
     list_filter = ["enabled", "escalating", "kpi"]
     list_editable = ["yellow_bound", "red_bound", "enabled"]
     search_fields = ["name", "name_de", "guidance", "guidance_de"]
-
-    @admin.display(description=_("name"), ordering="name")
-    def shown_name(self, rule: ToleranceRule) -> str:
-        return rule.localized_name
-
     filter_horizontal = ["segments", "owners"]
     fieldsets = [
         (
@@ -67,6 +62,10 @@ class ToleranceRuleAdmin(admin.ModelAdmin):
         ),
         (_("Flap guard"), {"fields": ["pending_evaluations", "resolve_after"]}),
     ]
+
+    @admin.display(description=_("name"), ordering="name")
+    def shown_name(self, rule: ToleranceRule) -> str:
+        return rule.localized_name
 
 
 class AlertEventInline(admin.TabularInline):

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from customers.kpis.engine import segment_cells
 from customers.models import (
     Contact,
     Customer,
@@ -73,21 +74,13 @@ class PredictiveModelAdmin(admin.ModelAdmin):
         return False
 
 
-def segment_grid(segments: list[RFMSegment]) -> list[dict]:
-    """The R x F grid as the engine reads the map: per R score (5 on top), the segment of
-    each F score, the lowest priority winning where segments overlap; None: no segment."""
-    ordered = sorted(segments, key=lambda segment: (segment.priority, segment.pk))
+def segment_grid() -> list[dict]:
+    """The R x F grid as the engine reads the map (customers.kpis.engine.segment_cells):
+    per R score, 5 on top, the segment of each F score; None where no segment covers it."""
+    cells = segment_cells()
+    segments = RFMSegment.objects.in_bulk(set(cells.values()))
     return [
-        {
-            "r": r,
-            "cells": [
-                next(
-                    (s for s in ordered if s.r_min <= r <= s.r_max and s.f_min <= f <= s.f_max),
-                    None,
-                )
-                for f in range(1, 6)
-            ],
-        }
+        {"r": r, "cells": [segments.get(cells.get(r * 10 + f)) for f in range(1, 6)]}
         for r in range(5, 0, -1)
     ]
 
@@ -112,7 +105,7 @@ class RFMSegmentAdmin(admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         extra_context = {
             **(extra_context or {}),
-            "segment_grid": segment_grid(list(RFMSegment.objects.all())),
+            "segment_grid": segment_grid(),
             "grid_title": _("R x F grid: the segment of each cell"),
         }
         return super().changelist_view(request, extra_context)
