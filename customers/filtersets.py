@@ -1,6 +1,7 @@
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cockpit.people import PersonChoiceField
@@ -16,12 +17,15 @@ from customers.models import Contact, Customer, CustomerKPISnapshot, RFMSegment
 DRILL_DOWN_FILTERS = ("recency", "was_segment", "was_month", "active", "contact_overdue",
                       "alert_rule")  # fmt: skip
 
+# The segment's name is a column per language: the sort reads the reader's.
+SEGMENT_NAME = "kpi__rfm_segment__name"
+
 # (model field, URL value): ?sort=-revenue_12m
 SORTABLE = [
     ("name", "name"),
     ("number", "number"),
     ("kpi__value_class", "value_class"),
-    ("kpi__rfm_segment__name", "segment"),
+    (SEGMENT_NAME, "segment"),
 ] + [(f"kpi__{kpi.name}", kpi.name) for kpi in MAIN_KPIS]
 
 
@@ -33,7 +37,11 @@ class OrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs: QuerySet, value) -> QuerySet:
         if not value:
             return qs
-        ordering = [self.get_ordering_value(param) for param in value]
+        language = "de" if get_language() == "de" else "en"
+        ordering = [
+            self.get_ordering_value(param).replace(SEGMENT_NAME, f"{SEGMENT_NAME}_{language}")
+            for param in value
+        ]
         return qs.order_by(
             *(term if term.startswith("-") else F(term).asc(nulls_last=True) for term in ordering)
         )

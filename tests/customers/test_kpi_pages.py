@@ -95,3 +95,21 @@ def test_average_days_show_a_tenth_only_when_there_is_one():
         assert format_kpi("recency_days", 1165) == "1.165 Tage"
     with translation.override("en"):
         assert format_kpi("payment_delay_days", 1.04) == "1 day"
+
+
+def test_the_list_sorts_by_segment_name_in_the_readers_language(client_a, rep_a):
+    from customers.models import RFMSegment
+    from tests.alerts.test_evaluation import with_kpis
+
+    for number, code in [("S-1", "at_risk"), ("S-2", "champions"), ("S-3", "lost")]:
+        segment = RFMSegment.objects.get(code=code)
+        with_kpis(CustomerFactory(number=number, owner=rep_a), rfm_segment=segment)
+    url = reverse("customers:list")
+
+    def numbers(language: str, sort: str) -> list[str]:
+        page = client_a.get(url, {"sort": sort}, HTTP_ACCEPT_LANGUAGE=language).context["page"]
+        return [c.number for c in page]
+
+    assert numbers("en", "segment") == ["S-1", "S-2", "S-3"]  # At risk, Champions, Lost
+    assert numbers("de", "segment") == ["S-2", "S-1", "S-3"]  # Champions, Gefährdet, Verloren
+    assert numbers("de", "-segment") == ["S-3", "S-1", "S-2"]
