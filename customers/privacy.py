@@ -68,9 +68,22 @@ def export_contact(contact: Contact, user) -> dict:
 
 
 def _redact_audit_log(instance) -> None:
-    """The audit log's copies of the erased values go too; that the change happened stays."""
-    LogEntry.objects.get_for_object(instance).update(changes={"erased": ["", "personal data"]},
-                                                     changes_text="")  # fmt: skip
+    """The audit log's copies of the erased values go too, the name it lists the entries
+    under included; that the change happened stays."""
+    LogEntry.objects.get_for_object(instance).update(
+        object_repr=str(instance),
+        changes={"erased": ["", "personal data"]},
+        changes_text="",
+        serialized_data=None,
+        additional_data=None,
+    )
+
+
+def _rename_in_audit_log(objects) -> None:
+    """Entries of objects whose name shows the erased one (an alert names its customer):
+    listed under their name as it reads now; their changes hold nothing personal."""
+    for obj in objects:
+        LogEntry.objects.get_for_object(obj).update(object_repr=str(obj))
 
 
 def _erase_contact_fields(contact: Contact) -> None:
@@ -105,6 +118,7 @@ def erase_customer(customer: Customer, user) -> None:
     customer.save()
     customer.interactions.update(summary="")
     _redact_audit_log(customer)
+    _rename_in_audit_log(customer.alerts.select_related("rule", "customer"))
     for hook in _hooks():
         hook.erase(customer, None)
     DataRightsRequest.objects.create(action=DataRightsRequest.Action.ERASE,

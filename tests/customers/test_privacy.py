@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import timezone
 
 from agenda.models import Task
+from alerts.models import Alert, ToleranceRule
 from customers.kpis import runs
 from customers.models import Contact, Customer, CustomerKPI, DataRightsRequest, Transaction
 from tests.factories import ContactFactory, CustomerFactory, InteractionFactory, TransactionFactory
@@ -50,6 +52,14 @@ def test_the_export_holds_everything_about_the_customer(client_manager, manager,
 
 def test_erasing_a_private_customer_keeps_the_kpis_right(client_manager, private_customer):
     runs.recompute_all(AS_OF)
+    rule = ToleranceRule.objects.first()
+    alert = Alert.objects.create(customer=private_customer, rule=rule, level="red",
+                                 kpi_value=1, bound=1, opened_at=timezone.now(),
+                                 changed_at=timezone.now())  # fmt: skip
+    alert.state = "acknowledged"
+    alert.save()  # an audit entry listed under "rule · Erika Mustermann · red"
+    assert "Erika" in " ".join(LogEntry.objects.get_for_object(alert).values_list(
+        "object_repr", flat=True))  # fmt: skip
     before = CustomerKPI.objects.filter(customer=private_customer).values().get()
     url = reverse("customers:erase", args=["P-1"])
     refused = client_manager.post(url, {"confirm": "Erika"})
@@ -72,6 +82,8 @@ def test_erasing_a_private_customer_keeps_the_kpis_right(client_manager, private
     assert DataRightsRequest.objects.filter(action="erase").count() == 1
     history = " ".join(str(e.changes) for e in LogEntry.objects.get_for_object(erased))
     assert "Erika" not in history
+    listed = " ".join(LogEntry.objects.values_list("object_repr", flat=True))
+    assert "Erika" not in listed and "Mustermann" not in listed
 
 
 def test_erasing_a_contact_person(client_manager, customer_a):
@@ -83,6 +95,9 @@ def test_erasing_a_contact_person(client_manager, customer_a):
     person = Contact.objects.get(pk=person.pk)
     assert (person.name, person.email, person.phone) == (f"Erased person {person.pk}", "", "")
     assert list(person.interactions.values_list("summary", flat=True)) == [""]
+    entries = LogEntry.objects.get_for_object(person)
+    assert entries.exists()
+    assert "Max" not in " ".join(f"{e.object_repr} {e.changes}" for e in entries)
 
 
 def test_companies_are_not_erased_whole_and_reps_may_not(client_a, client_manager, customer_a):
