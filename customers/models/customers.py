@@ -1,12 +1,23 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cockpit.roles import sees_all_customers
 from customers.choices import CustomerKind, Industry
+
+
+def not_in_the_future(day) -> None:
+    """A customer since a future date would count negative relationship days, and its
+    contact clock would start in the future."""
+    if day > timezone.localdate():
+        raise ValidationError(
+            _("A customer since a future date is not a customer yet: leave it empty.")
+        )
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -48,7 +59,9 @@ class Customer(models.Model):
         # owner_id leads the two owner indexes below: no index of its own to keep up.
         db_index=False,
     )
-    customer_since = models.DateField(_("customer since"), null=True, blank=True)
+    customer_since = models.DateField(
+        _("customer since"), null=True, blank=True, validators=[not_in_the_future]
+    )
     contact_opt_out = models.BooleanField(
         _("contact opt-out"),
         default=False,

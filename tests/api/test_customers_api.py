@@ -74,6 +74,13 @@ def test_a_bad_field_is_named_in_the_error_body(api_a):
     response = api_a.post("/api/v1/customers/", {"number": "bad number!", "name": ""})
     assert response.status_code == 400
     assert {e["field"] for e in response.json()["errors"]} == {"number", "name"}
+    later = {"number": "A-8", "name": "Bald GmbH", "customer_since": "2099-01-01"}
+    future = api_a.post("/api/v1/customers/", later)
+    assert future.status_code == 400
+    assert future.json()["errors"] == [{
+        "field": "customer_since", "code": "invalid",
+        "message": "A customer since a future date is not a customer yet: leave it empty.",
+    }]  # fmt: skip
 
 
 def test_contacts_and_single_touchpoints(api_a, rep_a, customer_a, customer_b):

@@ -163,6 +163,17 @@ def test_a_rep_creates_customers_for_themselves(client_a, rep_a, rep_b):
     assert Customer.objects.get(number="N-1").owner == rep_a
 
 
+def test_a_customer_since_a_future_date_is_refused(client_a):
+    response = client_a.post(
+        reverse("customers:create"),
+        {"number": "N-2", "name": "Bald GmbH", "kind": "company", "customer_since": "2099-01-01"},
+    )
+    assert response.context["form"].errors["customer_since"] == [
+        "A customer since a future date is not a customer yet: leave it empty."
+    ]
+    assert not Customer.objects.filter(number="N-2").exists()
+
+
 def test_a_manager_reassigns_a_customer(client_manager, customer_a, rep_b):
     client_manager.post(
         reverse("customers:update", args=[customer_a.number]),
