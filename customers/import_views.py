@@ -8,6 +8,7 @@ from django import forms
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -39,6 +40,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         job = ImportJob.objects.create(
             kind=form.cleaned_data["kind"], filename=upload_file.name,
             content=upload_file.read(), uploaded_by=request.user,
+            language=translation.get_language() or "",
         )  # fmt: skip
         transaction.on_commit(lambda: check_import_job.delay(job.pk))
         return redirect(job)

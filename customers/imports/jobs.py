@@ -20,9 +20,10 @@ def _progress(job: ImportJob):
 
 
 def _language(job: ImportJob) -> str:
-    """Problems are reported in the uploader's language."""
+    """Problems are reported in the language of the page the file was uploaded from, else
+    the uploader's."""
     profile = getattr(job.uploaded_by, "profile", None) if job.uploaded_by else None
-    return getattr(profile, "language", None) or settings.LANGUAGE_CODE
+    return job.language or getattr(profile, "language", None) or settings.LANGUAGE_CODE
 
 
 def _run(job: ImportJob, *, dry_run: bool) -> None:

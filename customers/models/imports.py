@@ -27,6 +27,8 @@ class ImportJob(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The page's language at upload: the report speaks it, whatever the profile says.
+    language = models.CharField(max_length=8, blank=True, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CHECKING)
     progress = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=100, blank=True)

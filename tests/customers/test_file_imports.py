@@ -47,6 +47,31 @@ def test_a_missing_column_is_named():
     ]
 
 
+def test_every_line_with_too_few_or_too_many_cells_is_named():
+    content = (
+        HEADER
+        + "K-1,A GmbH,invoice,2026-01-15,10.00,EUR,R-1,\n"
+        + "K-2,B GmbH,invoice,2026-01-15\n"
+        + "K-3,C GmbH,invoice,2026-01-15,10.00,EUR,R-3,,extra\n"
+    ).encode()
+    with pytest.raises(ImportFailed) as failed:
+        run_import("transactions", content, "upload.csv")
+    assert [(p.line, p.value, p.message) for p in failed.value.problems] == [
+        (3, "K-2,B GmbH,invoice,2026-01-15", "4 cells where the header has 8 columns"),
+        (4, "K-3,C GmbH,invoice,2026-01-15,10.00,EUR,R-3,,extra",
+         "9 cells where the header has 8 columns"),
+    ]  # fmt: skip
+    assert nothing_written()
+
+
+def test_a_file_separated_by_semicolons_is_told_to_come_as_a_workbook():
+    content = HEADER.replace(",", ";").encode() + b"K-1;A GmbH;invoice;2026-01-15;10,00;EUR;R-1;\n"
+    assert problems_of("transactions", content) == [
+        "line 1: The columns are separated by semicolons, as German Excel saves CSV: upload the "
+        "Excel workbook (.xlsx) instead, or save the CSV with commas."
+    ]
+
+
 def test_every_bad_field_of_every_row_is_reported():
     content = (HEADER
                + "K-1,,invoice,2026-01-15,10.00,EUR,R-1,2026-02-30\n"

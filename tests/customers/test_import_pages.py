@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cockpit.models import UserProfile
 from customers.models import ImportJob, Transaction
 
 pytestmark = pytest.mark.django_db
@@ -12,9 +13,11 @@ GOOD = (b"customer_number,kind,occurred_on,amount,external_ref\n"
         b"K-1,invoice,2026-01-15,10.00,R-1\nK-2,order,2026-01-16,20.00,R-2\n")  # fmt: skip
 
 
-def upload(client, content: bytes, name: str = "erp.csv"):
+def upload(client, content: bytes, name: str = "erp.csv", **headers):
     file = SimpleUploadedFile(name, content, content_type="text/csv")
-    with_hooks = client.post(reverse("imports:upload"), {"kind": "transactions", "file": file})
+    with_hooks = client.post(
+        reverse("imports:upload"), {"kind": "transactions", "file": file}, **headers
+    )
     return with_hooks
 
 
@@ -85,6 +88,18 @@ def test_problems_speak_the_language_the_uploader_switched_to(
     assert manager.profile.language == "de"
     with django_capture_on_commit_callbacks(execute=True):
         upload(client_manager, GOOD.replace(b"2026-01-16", b"16.01.2026"))
+    assert ImportJob.objects.get().problems[0]["message"] == (
+        "'16.01.2026' ist kein Datum (JJJJ-MM-TT)"
+    )
+
+
+def test_problems_speak_the_language_of_the_page_the_file_came_from(
+    client_manager, manager, django_capture_on_commit_callbacks
+):
+    UserProfile.objects.update_or_create(user=manager, defaults={"language": "en"})
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client_manager, GOOD.replace(b"2026-01-16", b"16.01.2026"),
+               HTTP_ACCEPT_LANGUAGE="de")  # fmt: skip
     assert ImportJob.objects.get().problems[0]["message"] == (
         "'16.01.2026' ist kein Datum (JJJJ-MM-TT)"
     )
