@@ -41,14 +41,14 @@ def revenue_sparkline(series: pd.Series) -> str:
             x=[period.to_timestamp() for period in series.index],
             y=series.values.tolist(),
             marker_color="#1d4e89",
-            hovertemplate="%{x|%Y-%m}: %{y:,.2f}<extra></extra>",
+            hovertemplate="%{x|%b %Y}: %{y:,.2f}<extra></extra>",
             name=_("Net revenue"),
         )
     )
     figure.update_layout(
         height=120,
         margin={"l": 30, "r": 5, "t": 5, "b": 20},
-        xaxis={"showgrid": False, "tickformat": "%Y-%m", "nticks": 4},
+        xaxis={"showgrid": False, "tickformat": "%b %y", "nticks": 4},  # month names: the locale
         yaxis={"showgrid": False, "nticks": 3, "rangemode": "tozero"},
         plot_bgcolor="white",
         paper_bgcolor="white",
