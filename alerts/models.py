@@ -365,9 +365,21 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         constraints = [
+            # A digest or a ladder step: one mail per key and address, however often its
+            # job runs.
             models.UniqueConstraint(
-                fields=["evaluation", "kind", "email"], name="notification_one_per_run_and_address"
-            )
+                fields=["evaluation", "kind", "email"],
+                condition=~Q(kind="immediate"),
+                name="notification_one_per_key_and_address",
+            ),
+            # Immediate mail: one per pass of an evaluation and address. A KPI run evaluated
+            # again after an admin changed a rule or the segment map tells of what that
+            # pass opened; a pass repeated after a crash finds nothing new to tell.
+            models.UniqueConstraint(
+                fields=["evaluation", "kind", "email", "created_at"],
+                condition=Q(kind="immediate"),
+                name="notification_one_per_pass_and_address",
+            ),
         ]
         indexes = [
             models.Index(

@@ -74,7 +74,8 @@ def _write(pairs: str, params: dict) -> None:
                    MIN(pairs.language), 'queued', 0, '', %(now)s
             FROM ({pairs}) pairs
             GROUP BY pairs.email
-            ON CONFLICT (evaluation, kind, email) DO NOTHING
+            ON CONFLICT (evaluation, kind, email, created_at) WHERE kind = 'immediate'
+            DO NOTHING
             """,
             params,
         )

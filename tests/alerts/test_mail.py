@@ -74,6 +74,23 @@ def test_a_second_run_with_nothing_changed_sends_nothing(book):
     assert len(mail.outbox) == 2
 
 
+def test_a_rule_added_after_the_runs_mail_is_mailed_when_the_run_is_evaluated_again(book):
+    evaluate(1, now=NOW)
+    deliver_all()
+    first = len(mail.outbox)
+    rule(name="Silent for long", kpi="recency_days", yellow_bound=300, red_bound=390,
+         guidance="Visit them.")  # fmt: skip
+    evaluate(1, now=NOW + dt.timedelta(hours=2))  # the same KPI run, as after a rule edit
+    assert deliver_all() == 2
+    told = {m.to[0]: m for m in mail.outbox[first:]}
+    assert set(told) == {"rep_a@example.com", "rep_b@example.com"}
+    body = told["rep_a@example.com"].body
+    assert "Silent for long" in body and "No purchase for long" not in body
+    assert "Zeta AG" in body and "Beta KG" in body and "Alpha" not in body  # 400 days, not 200
+    evaluate(1, now=NOW + dt.timedelta(hours=3))
+    assert deliver_all() == 0
+
+
 def test_an_escalation_is_mailed_again(book, rep_a):
     evaluate(1, now=NOW)
     deliver_all()
