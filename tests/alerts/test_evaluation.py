@@ -252,3 +252,24 @@ def test_the_customer_row_carries_the_colour_of_its_worst_open_alert():
     set_kpi(customer, recency_days=10)
     evaluate(3, now=NOW, customer_ids=[customer.pk])
     assert colours() == (0, 0)
+
+
+def test_a_rule_added_later_opens_its_alerts_beside_those_of_the_rules_evaluated_before():
+    recency = rule()
+    customer = with_kpis(recency_days=400, days_since_contact=100)
+    other = with_kpis(recency_days=10, days_since_contact=200, value_class="C")
+    assert evaluate(1, now=NOW).opened == 1
+    quiet = rule(name="Quiet A customer", kpi="days_since_contact", yellow_bound=90,
+                 red_bound=180, value_classes=["A"])  # fmt: skip
+    set_kpi(customer, recency_days=200)  # and the first rule's alert de-escalates meanwhile
+
+    result = evaluate(2, now=NOW)
+    assert (result.opened, result.de_escalated, result.rules) == (1, 1, 2)
+    opened = Alert.objects.order_by("rule_id").values_list("customer", "rule", "level", "bound")
+    assert list(opened) == [
+        (customer.pk, recency.pk, "yellow", 180),
+        (customer.pk, quiet.pk, "yellow", 90),
+    ]
+    assert not Alert.objects.filter(customer=other).exists()  # C customer: out of scope
+    assert evaluate(2, now=NOW).opened == 0  # the same run again opens nothing more
+    assert AlertEvent.objects.filter(kind="opened").count() == 2
