@@ -374,8 +374,11 @@ def apply_transitions(
 def open_first_alerts(rules: list[ToleranceRule], evaluation: int, now, scoped: bool) -> int:
     """The first evaluation of rules without a flap guard: it only opens alerts, so their
     levels are read in one pass over the KPI rows and their alerts written by one
-    statement, in customer order (the customer-led indexes of the alerts then grow at
-    their end instead of taking a sweep per rule). Returns the alerts opened."""
+    statement. Returns the alerts opened.
+
+    The alerts are written rule after rule: the nightly evaluation reads them rule by rule
+    (in customer order they would lie on every page of the table for each rule: the
+    first evaluation 3 s faster, every nightly one 5 s slower at a million customers)."""
     if not rules:
         return 0
     kpis = EVALUATED_KPIS if scoped else "customers_customerkpi"
@@ -420,7 +423,7 @@ def open_first_alerts(rules: list[ToleranceRule], evaluation: int, now, scoped: 
             CASE WHEN s.level = 'red' THEN s.red ELSE s.yellow END, %(now)s, %(now)s
         FROM ({source}) s
         WHERE s.level <> 'green'
-        ORDER BY s.customer_id, s.rule_id
+        ORDER BY s.rule_id, s.customer_id
     """
     insert_event = """
         INSERT INTO alerts_alertevent
