@@ -3,16 +3,14 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alerts.choices import LEVEL_RANK, Level
-from alerts.colours import with_alert_rank
 from alerts.models import Alert
 from customers.listing import ListExtension
 
 
 def filter_alert_colour(queryset: QuerySet, name: str, value: str) -> QuerySet:
-    """The worst unresolved alert, kept by each evaluation (colour_rank of
-    with_alert_rank)."""
+    """Customer.alert_rank is the worst unresolved alert, kept by each evaluation."""
     if value in LEVEL_RANK:
-        return queryset.filter(colour_rank=LEVEL_RANK[value])
+        return queryset.filter(alert_rank=LEVEL_RANK[value])
     return queryset
 
 
@@ -29,7 +27,7 @@ def filter_alert_rule(queryset: QuerySet, name: str, value: str) -> QuerySet:
 
 
 alert_colour = ListExtension(
-    annotate=with_alert_rank,
+    annotate=lambda queryset: queryset,
     filters={
         "alert": lambda: django_filters.ChoiceFilter(
             choices=Level.choices, label=_("Alert colour"), method=filter_alert_colour
@@ -38,7 +36,7 @@ alert_colour = ListExtension(
             label=_("Alert rule"), method=filter_alert_rule
         ),
     },
-    sort_fields=(("colour_rank", "alert"),),
+    sort_fields=(("alert_rank", "alert"),),
     header=_("Alerts"),
     cell_template="alerts/_list_cell.html",
 )

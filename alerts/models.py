@@ -319,33 +319,6 @@ class RuleState(models.Model):
         return f"{self.rule_id}/{self.customer_id}: {self.level}"
 
 
-class AlertColour(models.Model):
-    """A customer's alert colour: its worst unresolved alert, kept by each evaluation so
-    that lists filter and sort by colour without reading every customer's alerts. Only
-    customers with an unresolved alert have a row; the others are green.
-
-    A narrow table of its own rather than a column of the customer row: a first
-    evaluation colours most of a book at once, and every customer row it rewrote also
-    rewrote the row's five indexes (17 s for a million customers, 3 s here)."""
-
-    customer = models.OneToOneField(
-        Customer,
-        verbose_name=_("customer"),
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="alert_colour",
-        db_constraint=False,  # no database foreign keys (see Alert)
-    )
-    rank = models.PositiveSmallIntegerField(_("alert colour"), help_text=_("1 yellow, 2 red"))
-
-    class Meta:
-        verbose_name = _("alert colour")
-        verbose_name_plural = _("alert colours")
-
-    def __str__(self) -> str:
-        return f"{self.customer_id}: {self.rank}"
-
-
 class NotificationStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     IN_FLIGHT = "in_flight", _("Being sent")

@@ -23,8 +23,7 @@ def _customers_sql() -> str:
     return """
         SELECT c.id AS customer_id, c.owner_id, c.industry,
             COALESCE(k.value_class, '') AS value_class, k.rfm_segment_id,
-            COALESCE(k.lifecycle_phase, '') AS lifecycle_phase,
-            COALESCE(x.rank, 0) AS alert_rank,
+            COALESCE(k.lifecycle_phase, '') AS lifecycle_phase, c.alert_rank,
             COALESCE(k.frequency, 0) AS frequency,
             COALESCE(k.frequency_12m, 0) AS frequency_12m,
             COALESCE(k.contracts_12m, 0) AS contracts_12m,
@@ -34,7 +33,6 @@ def _customers_sql() -> str:
             CASE WHEN k.contact_overdue_days > 0 THEN 1 ELSE 0 END AS overdue
         FROM customers_customer c
         LEFT JOIN customers_customerkpi k ON k.customer_id = c.id
-        LEFT JOIN alerts_alertcolour x ON x.customer_id = c.id
     """
 
 

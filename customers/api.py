@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from cockpit.api_common import BatchRejected
 from customers import batches
 from customers.filtersets import CustomerFilterSet
-from customers.listing import list_extensions
 from customers.models import Contact, Customer, Interaction, Transaction
 from customers.serializers import (
     ContactSerializer,
@@ -49,12 +48,9 @@ class CustomerViewSet(
     ordering_fields = ["id", "number", "name"]
 
     def get_queryset(self) -> QuerySet:
-        customers = Customer.objects.visible_to(self.request.user).select_related(
+        return Customer.objects.visible_to(self.request.user).select_related(
             "owner", "kpi", "kpi__rfm_segment"
         )
-        for extension in list_extensions():  # what the list's filters and sorts read
-            customers = extension.annotate(customers)
-        return customers
 
     def get_serializer_class(self):
         return CustomerDetailSerializer if self.action == "retrieve" else CustomerSerializer

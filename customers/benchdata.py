@@ -41,7 +41,6 @@ DERIVED_TABLES = (
     "customers_kpirun",
 )
 BOOK_TABLES = (
-    "alerts_alertcolour",
     "alerts_notification_events",
     "alerts_notification",
     "alerts_alertevent",

@@ -28,7 +28,7 @@ def header(columns: list[KPI]) -> list[str]:
 
 def rows(customers: QuerySet, columns: list[KPI]) -> Iterator[list]:
     segment = "kpi__rfm_segment__name_de" if get_language() == "de" else "kpi__rfm_segment__name_en"
-    fields = ["number", "name", "kpi__value_class", "colour_rank", segment,
+    fields = ["number", "name", "kpi__value_class", "alert_rank", segment,
               "kpi__lifecycle_phase", *(f"kpi__{kpi.name}" for kpi in columns), "industry",
               "owner__username"]  # fmt: skip
     phases = dict(LifecyclePhase.choices)

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -74,6 +74,15 @@ class Customer(models.Model):
         help_text=_("Replaces the contact cadences for this customer. Empty: the cadences apply."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Kept by the alerts app after each evaluation, so lists sort and filter by colour
+    # through an index instead of looking at every customer's alerts.
+    alert_rank = models.PositiveSmallIntegerField(
+        _("alert colour"),
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text=_("0 green, 1 yellow, 2 red"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -86,6 +95,10 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["owner", "name"], name="customer_owner_name_idx"),
             models.Index(fields=["name"], name="customer_name_idx"),
+            # The book sorted by colour. A rep's own customers (a few thousand) sort by colour
+            # in memory, read through (owner, name): one more index keyed by name cost every
+            # colour change about 5 s per million customers changing colour (measured).
+            models.Index(fields=["-alert_rank", "name"], name="customer_alert_rank_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(number=""), name="customer_number_not_empty"),
@@ -97,15 +110,6 @@ class Customer(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("customers:detail", args=[self.number])
-
-    @property
-    def alert_rank(self) -> int:
-        """0 green, 1 yellow, 2 red: the worst unresolved alert, as the alerts app's last
-        evaluation left it (its AlertColour row; select_related("alert_colour") in lists)."""
-        try:
-            return self.alert_colour.rank
-        except ObjectDoesNotExist:
-            return 0
 
 
 class OfCustomerQuerySet(models.QuerySet):

@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
-from alerts.colours import with_alert_rank
 from cockpit import figures as cockpit_figures
 from cockpit.dashboard import CockpitFilters, build_cockpit
 from cockpit.models import PortfolioCell
@@ -43,8 +42,8 @@ def customers_frame() -> pd.DataFrame:
         )
     )  # fmt: skip
     customers = pd.DataFrame(
-        with_alert_rank(Customer.objects).values("id", "owner_id", "industry", "colour_rank")
-    ).rename(columns={"id": "customer_id", "colour_rank": "alert_rank"})
+        Customer.objects.values("id", "owner_id", "industry", "alert_rank")
+    ).rename(columns={"id": "customer_id"})
     frame = customers.merge(kpis, on="customer_id", how="left")
     frame["revenue_12m"] = frame["revenue_12m"].map(lambda v: Decimal(v or 0))
     return frame

@@ -63,7 +63,7 @@ def test_a_manager_opens_the_cockpit_and_clicks_the_red_slice(page, shipped_data
     seed_demo_book(customers=150, seed=11, as_of=today)
     compute_demo_kpis(today, months_of_history=1)
     assert PortfolioCell.objects.filter(taken_on=today).exists()
-    red = Customer.objects.filter(alert_colour__rank=2).count()
+    red = Customer.objects.filter(alert_rank=2).count()
     assert red > 0
 
     log_in(page, "manager", DEMO_PASSWORD)
@@ -80,7 +80,7 @@ def test_a_manager_opens_the_cockpit_and_clicks_the_red_slice(page, shipped_data
     page.wait_for_url(re.compile(r".*/customers/\?.*alert=red.*"))
     assert page.locator("main p.muted").first.inner_text() == f"{red} customers"
     numbers = set(page.locator("table.list tbody tr td:nth-child(1)").all_inner_texts())
-    shown = set(Customer.objects.filter(alert_colour__rank=2).order_by("name", "number")
+    shown = set(Customer.objects.filter(alert_rank=2).order_by("name", "number")
                 .values_list("number", flat=True)[:50])  # fmt: skip
     assert numbers == shown
 
