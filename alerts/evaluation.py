@@ -223,6 +223,17 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+# The "opened" event of each new alert, read from the alerts (or what inserting returned).
+OPENED_EVENT = (
+    "SELECT {alert}, 'opened', 'green', {table}.level, {table}.kpi_value, {table}.bound, '', "
+    "%(now)s"
+)
+INSERT_EVENT = """
+    INSERT INTO alerts_alertevent
+        (alert_id, kind, level_before, level_after, kpi_value, bound, note, created_at)
+"""
+
+
 def is_first_evaluation(rule: ToleranceRule) -> bool:
     """No alert of the rule exists yet, resolved or not."""
     with connection.cursor() as cursor:
@@ -276,19 +287,13 @@ def apply_transitions(
         WHERE s.rule_id = %(rule)s AND s.evaluation = %(evaluation)s AND s.level <> 'green'
           AND s.out_streak >= %(pending)s {unresolved_alert}
     """
-    opened_event = "SELECT {alert}, 'opened', 'green', {table}.level, {table}.kpi_value, "
-    opened_event += "{table}.bound, '', %(now)s"
-    insert_event = """
-        INSERT INTO alerts_alertevent
-            (alert_id, kind, level_before, level_after, kpi_value, bound, note, created_at)
-    """
     if _postgres():
         # The new alerts hand their ids straight to their events: no second pass over
         # them (3 s of a first evaluation at a million customers).
         counts["opened"] = _execute(
             f"""
             WITH opened AS ({opening} RETURNING id, level, kpi_value, bound)
-            {insert_event} {opened_event.format(alert="id", table="opened")} FROM opened
+            {INSERT_EVENT} {OPENED_EVENT.format(alert="id", table="opened")} FROM opened
             """,
             params,
         )
@@ -296,7 +301,7 @@ def apply_transitions(
         counts["opened"] = _execute(opening, params)
         _execute(
             f"""
-            {insert_event} {opened_event.format(alert="a.id", table="a")}
+            {INSERT_EVENT} {OPENED_EVENT.format(alert="a.id", table="a")}
             FROM alerts_alert a
             WHERE a.rule_id = %(rule)s AND a.opened_at = %(now)s
               AND NOT EXISTS (SELECT 1 FROM alerts_alertevent e WHERE e.alert_id = a.id)
@@ -371,7 +376,7 @@ def apply_transitions(
     return counts
 
 
-def open_first_alerts(rules: list[ToleranceRule], evaluation: int, now, scoped: bool) -> int:
+def open_first_alerts(rules: list[ToleranceRule], now, scoped: bool) -> int:
     """The first evaluation of rules without a flap guard: it only opens alerts, so their
     levels are read in one pass over the KPI rows and their alerts written by one
     statement. Returns the alerts opened.
@@ -425,10 +430,6 @@ def open_first_alerts(rules: list[ToleranceRule], evaluation: int, now, scoped: 
         WHERE s.level <> 'green'
         ORDER BY s.rule_id, s.customer_id
     """
-    insert_event = """
-        INSERT INTO alerts_alertevent
-            (alert_id, kind, level_before, level_after, kpi_value, bound, note, created_at)
-    """
     rule_ids = ", ".join(str(int(rule.pk)) for rule in rules)
     with connection.cursor() as cursor:
         # States kept while a rule had a flap guard would count from stale streaks if it
@@ -438,8 +439,7 @@ def open_first_alerts(rules: list[ToleranceRule], evaluation: int, now, scoped: 
             cursor.execute(
                 f"""
                 WITH opened AS ({opening} RETURNING id, level, kpi_value, bound)
-                {insert_event}
-                SELECT id, 'opened', 'green', level, kpi_value, bound, '', %(now)s FROM opened
+                {INSERT_EVENT} {OPENED_EVENT.format(alert="id", table="opened")} FROM opened
                 """,
                 params,
             )
@@ -448,8 +448,7 @@ def open_first_alerts(rules: list[ToleranceRule], evaluation: int, now, scoped: 
         opened = cursor.rowcount
         cursor.execute(
             f"""
-            {insert_event}
-            SELECT a.id, 'opened', 'green', a.level, a.kpi_value, a.bound, '', %(now)s
+            {INSERT_EVENT} {OPENED_EVENT.format(alert="a.id", table="a")}
             FROM alerts_alert a
             WHERE a.rule_id IN ({rule_ids}) AND a.opened_at = %(now)s
               AND NOT EXISTS (SELECT 1 FROM alerts_alertevent e WHERE e.alert_id = a.id)
@@ -506,7 +505,7 @@ def evaluate(
         first = {rule.pk for rule in rules if is_first_evaluation(rule)}
         only_opening = [rule for rule in rules if rule.pk in first and not has_flap_guard(rule)]
         # alerts opened by first evaluations since the last ANALYZE
-        opened_unanalysed = open_first_alerts(only_opening, evaluation, now, scoped)
+        opened_unanalysed = open_first_alerts(only_opening, now, scoped)
         result.opened += opened_unanalysed
         result.rules += len(only_opening)
         for rule in rules:
