@@ -4,7 +4,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cockpit.people import PersonChoiceField
+from cockpit.people import person_name
 from cockpit.search import contains_text, starts_with_text
 from customers.bands import BY_KEY as BANDS_BY_KEY
 from customers.bands import RECENCY_BANDS
@@ -47,8 +47,14 @@ class OrderingFilter(django_filters.OrderingFilter):
         )
 
 
+class PersonFilterField(django_filters.fields.ModelChoiceField):
+    """People by their full names, with django-filter's empty choice ("nobody")."""
+
+    label_from_instance = staticmethod(person_name)
+
+
 class PersonChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = PersonChoiceField
+    field_class = PersonFilterField
 
 
 def _segment_choices() -> list[tuple[str, str]]:
@@ -67,7 +73,8 @@ class CustomerFilterSet(django_filters.FilterSet):
     """Filters of the customer list; the same set serves the REST API."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    owner = PersonChoiceFilter(queryset=_owners, label=_("Owner"))
+    # ?owner=null: customers nobody looks after yet (a transaction import creates them so)
+    owner = PersonChoiceFilter(queryset=_owners, label=_("Owner"), null_label=_("Nobody"))
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"))
     kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("Kind"))
     value_class = django_filters.ChoiceFilter(

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from cockpit.models import UserProfile
 from customers.models import ImportJob, Transaction
+from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,18 @@ def test_problems_speak_the_language_of_the_page_the_file_came_from(
     assert ImportJob.objects.get().problems[0]["message"] == (
         "'16.01.2026' ist kein Datum (JJJJ-MM-TT)"
     )
+
+
+def test_customers_a_transaction_import_creates_are_listed_as_looked_after_by_nobody(
+    client_manager, manager, django_capture_on_commit_callbacks
+):
+    CustomerFactory(number="K-9", owner=manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client_manager, GOOD)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_manager.post(reverse("imports:run", args=[ImportJob.objects.get().pk]))
+    page = client_manager.get(response.url).content.decode()
+    assert "2 new customers have nobody looking after them yet:" in page
+    assert '<a href="/customers/?owner=null">assign an owner</a>' in page
+    listed = client_manager.get("/customers/?owner=null").content.decode()
+    assert "K-1" in listed and "K-2" in listed and "K-9" not in listed
