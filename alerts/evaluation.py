@@ -235,9 +235,13 @@ INSERT_EVENT = """
 
 
 def is_first_evaluation(rule: ToleranceRule) -> bool:
-    """No alert of the rule exists yet, resolved or not."""
+    """None of the rule's alerts is unresolved (it has none yet, or all resolved): the
+    evaluation can only open alerts, nothing escalates, de-escalates or resolves."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM alerts_alert WHERE rule_id = %s LIMIT 1", [rule.pk])
+        cursor.execute(
+            "SELECT 1 FROM alerts_alert WHERE rule_id = %s AND state <> 'resolved' LIMIT 1",
+            [rule.pk],
+        )
         return cursor.fetchone() is None
 
 
@@ -250,7 +254,7 @@ def apply_transitions(
 ) -> dict[str, int]:
     """Step 2: every transition of this rule's alerts, events first, then the alerts.
     ``states``: the table of this evaluation's levels (RuleState, or RULE_LEVELS);
-    ``first_evaluation``: whether the rule has no alert yet, if known."""
+    ``first_evaluation``: whether none of the rule's alerts is unresolved, if known."""
     ops = connection.ops
     params = {
         "rule": rule.pk,
@@ -377,58 +381,39 @@ def apply_transitions(
 
 
 def open_first_alerts(rules: list[ToleranceRule], now, scoped: bool) -> int:
-    """The first evaluation of rules without a flap guard: it only opens alerts, so their
-    levels are read in one pass over the KPI rows and their alerts written by one
-    statement. Returns the alerts opened.
+    """The first evaluation of rules without a flap guard (none of their alerts is
+    unresolved): it only opens alerts, so one statement writes them all. Returns the
+    alerts opened.
 
-    The alerts are written rule after rule: the nightly evaluation reads them rule by rule
-    (in customer order they would lie on every page of the table for each rule: the
-    first evaluation 3 s faster, every nightly one 5 s slower at a million customers)."""
+    Per rule one pass over the KPI rows that keeps only those beyond the yellow bound, in
+    the KPI's own type (a float cast only for the alerts written), and the passes one after
+    the other: the alerts lie rule after rule in customer order, as the nightly evaluation
+    reads them and as the (rule, customer) index grows. At a million customers that is
+    1.6 s, where computing every rule's level for every customer and sorting took 4.8 s."""
     if not rules:
         return 0
     kpis = EVALUATED_KPIS if scoped else "customers_customerkpi"
-    needs_customer = any("c." in scope_sql(rule) for rule in rules)
-    customer = "JOIN customers_customer c ON c.id = k.customer_id" if needs_customer else ""
     real = "double precision" if _postgres() else "REAL"
-    ops = connection.ops
-    params = {"now": ops.adapt_datetimefield_value(now)}
-    if _postgres():
-        # One row per customer and rule from a single scan of the KPI rows; each KPI is
-        # cast once (a numeric cast goes through text: the level's three reads of it cost
-        # 8 of the 10 s this takes at a million customers).
-        rows = ", ".join(
-            f"({int(rule.pk)}, CAST(k.{rule.kpi} AS {real}), "
-            f"COALESCE(({scope_sql(rule)}), false), "
-            f"CAST({float(rule.yellow_bound)!r} AS {real}), "
-            f"CAST({float(rule.red_bound)!r} AS {real}))"
-            for rule in rules
-        )
-        level = " ".join(
-            f"WHEN {int(rule.pk)} THEN {level_sql(rule, 'r.kpi_value', 'r.in_scope')}"
-            for rule in rules
-        )
-        source = f"""
-            SELECT k.customer_id, r.rule_id, CASE r.rule_id {level} END AS level, r.kpi_value,
-                r.yellow, r.red
-            FROM {kpis} k {customer}
-            CROSS JOIN LATERAL (VALUES {rows}) AS r(rule_id, kpi_value, in_scope, yellow, red)
-        """
-    else:
-        source = " UNION ALL ".join(
+    passes = []
+    for rule in rules:
+        value = f"k.{rule.kpi}"
+        beyond = ">=" if rule.direction == Direction.TOO_HIGH else "<="
+        scope = scope_sql(rule)
+        customer = "JOIN customers_customer c ON c.id = k.customer_id" if "c." in scope else ""
+        yellow, red = float(rule.yellow_bound), float(rule.red_bound)
+        passes.append(
             f"SELECT k.customer_id, {int(rule.pk)} AS rule_id, "
-            f"{level_sql(rule, value, scope_sql(rule))} AS level, {value} AS kpi_value, "
-            f"{float(rule.yellow_bound)!r} AS yellow, {float(rule.red_bound)!r} AS red "
-            f"FROM {kpis} k {customer}"
-            for rule, value in ((rule, f"CAST(k.{rule.kpi} AS {real})") for rule in rules)
+            f"CASE WHEN {value} {beyond} {red!r} THEN 'red' ELSE 'yellow' END AS level, "
+            f"CAST({value} AS {real}) AS kpi_value, "
+            f"CASE WHEN {value} {beyond} {red!r} THEN {red!r} ELSE {yellow!r} END AS bound "
+            f"FROM {kpis} k {customer} WHERE ({scope}) AND {value} {beyond} {yellow!r}"
         )
+    params = {"now": connection.ops.adapt_datetimefield_value(now)}
     opening = f"""
         INSERT INTO alerts_alert
             (customer_id, rule_id, level, state, kpi_value, bound, opened_at, changed_at)
-        SELECT s.customer_id, s.rule_id, s.level, 'open', s.kpi_value,
-            CASE WHEN s.level = 'red' THEN s.red ELSE s.yellow END, %(now)s, %(now)s
-        FROM ({source}) s
-        WHERE s.level <> 'green'
-        ORDER BY s.rule_id, s.customer_id
+        SELECT s.customer_id, s.rule_id, s.level, 'open', s.kpi_value, s.bound, %(now)s, %(now)s
+        FROM ({" UNION ALL ".join(passes)}) s
     """
     rule_ids = ", ".join(str(int(rule.pk)) for rule in rules)
     with connection.cursor() as cursor:
@@ -450,7 +435,7 @@ def open_first_alerts(rules: list[ToleranceRule], now, scoped: bool) -> int:
             f"""
             {INSERT_EVENT} {OPENED_EVENT.format(alert="a.id", table="a")}
             FROM alerts_alert a
-            WHERE a.rule_id IN ({rule_ids}) AND a.opened_at = %(now)s
+            WHERE a.rule_id IN ({rule_ids}) AND a.state <> 'resolved' AND a.opened_at = %(now)s
               AND NOT EXISTS (SELECT 1 FROM alerts_alertevent e WHERE e.alert_id = a.id)
             ORDER BY a.id
             """,

@@ -182,7 +182,7 @@ class Alert(models.Model):
         related_name="alerts",
         db_constraint=False,
     )
-    # rule_id leads alert_rule_opened_idx: no index of its own.
+    # rule_id leads the index of unresolved alerts: no index of its own.
     rule = models.ForeignKey(
         ToleranceRule,
         verbose_name=_("rule"),
@@ -212,19 +212,18 @@ class Alert(models.Model):
         verbose_name_plural = _("alerts")
         ordering = ["-opened_at"]
         constraints = [
+            # Led by the rule: an evaluation reads a rule's unresolved alerts in customer
+            # order (a merge with the KPI rows), and a first evaluation's alerts, written
+            # rule after rule in customer order, add to the end of it. A customer's alerts
+            # are read through the customer's own index.
             models.UniqueConstraint(
-                fields=["customer", "rule"],
+                fields=["rule", "customer"],
                 condition=~Q(state="resolved"),
-                name="alert_one_unresolved_per_customer_and_rule",
+                name="alert_one_unresolved_per_rule_and_customer",
             )
         ]
-        # A customer's unresolved alerts are read through the unique constraint's index
-        # (customer, rule): a second index on (customer, level) cost every evaluation a
-        # write per alert and served no query the first does not.
         indexes = [
-            # An evaluation finds the alerts it just opened (to write their events) and the
-            # snoozes that end today without reading every alert.
-            models.Index(fields=["rule", "opened_at"], name="alert_rule_opened_idx"),
+            # The snoozes that end today, without reading every alert.
             models.Index(
                 fields=["snoozed_until"], condition=Q(state="snoozed"), name="alert_snoozed_idx"
             ),

@@ -101,6 +101,8 @@ def test_at_most_one_unresolved_alert_per_customer_and_rule():
         ("resolved", "red"),
         ("open", "yellow"),
     ]
+    assert history(customer)[-1] == ("opened", "green", "yellow", 200, 180)
+    assert evaluate(6, now=NOW).opened == 0
 
 
 def test_the_flap_guard_waits_before_opening_and_before_resolving():
