@@ -223,6 +223,9 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+# Alert.value_rank of a customer's value class: A first.
+VALUE_RANK = "CASE {value_class} WHEN 'A' THEN 0 WHEN 'B' THEN 1 ELSE 2 END"
+
 # The "opened" event of each new alert, read from the alerts (or what inserting returned).
 OPENED_EVENT = (
     "SELECT {alert}, 'opened', 'green', {table}.level, {table}.kpi_value, {table}.bound, '', "
@@ -232,6 +235,12 @@ INSERT_EVENT = """
     INSERT INTO alerts_alertevent
         (alert_id, kind, level_before, level_after, kpi_value, bound, note, created_at)
 """
+
+
+def _has_unresolved_alerts() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM alerts_alert WHERE state <> 'resolved' LIMIT 1")
+        return cursor.fetchone() is not None
 
 
 def is_first_evaluation(rule: ToleranceRule) -> bool:
@@ -283,11 +292,12 @@ def apply_transitions(
                             AND a.state <> 'resolved')"""
     )
     opening = f"""
-        INSERT INTO alerts_alert
-            (customer_id, rule_id, level, state, kpi_value, bound, opened_at, changed_at)
+        INSERT INTO alerts_alert (customer_id, rule_id, level, state, kpi_value, bound,
+            value_rank, opened_at, changed_at)
         SELECT s.customer_id, %(rule)s, s.level, 'open', s.kpi_value,
-            CASE WHEN s.level = 'red' THEN %(red)s ELSE %(yellow)s END, %(now)s, %(now)s
-        FROM {states} s
+            CASE WHEN s.level = 'red' THEN %(red)s ELSE %(yellow)s END,
+            {VALUE_RANK.format(value_class="k.value_class")}, %(now)s, %(now)s
+        FROM {states} s LEFT JOIN customers_customerkpi k ON k.customer_id = s.customer_id
         WHERE s.rule_id = %(rule)s AND s.evaluation = %(evaluation)s AND s.level <> 'green'
           AND s.out_streak >= %(pending)s {unresolved_alert}
     """
@@ -405,14 +415,16 @@ def open_first_alerts(rules: list[ToleranceRule], now, scoped: bool) -> int:
             f"SELECT k.customer_id, {int(rule.pk)} AS rule_id, "
             f"CASE WHEN {value} {beyond} {red!r} THEN 'red' ELSE 'yellow' END AS level, "
             f"CAST({value} AS {real}) AS kpi_value, "
-            f"CASE WHEN {value} {beyond} {red!r} THEN {red!r} ELSE {yellow!r} END AS bound "
+            f"CASE WHEN {value} {beyond} {red!r} THEN {red!r} ELSE {yellow!r} END AS bound, "
+            f"{VALUE_RANK.format(value_class='k.value_class')} AS value_rank "
             f"FROM {kpis} k {customer} WHERE ({scope}) AND {value} {beyond} {yellow!r}"
         )
     params = {"now": connection.ops.adapt_datetimefield_value(now)}
     opening = f"""
-        INSERT INTO alerts_alert
-            (customer_id, rule_id, level, state, kpi_value, bound, opened_at, changed_at)
-        SELECT s.customer_id, s.rule_id, s.level, 'open', s.kpi_value, s.bound, %(now)s, %(now)s
+        INSERT INTO alerts_alert (customer_id, rule_id, level, state, kpi_value, bound,
+            value_rank, opened_at, changed_at)
+        SELECT s.customer_id, s.rule_id, s.level, 'open', s.kpi_value, s.bound, s.value_rank,
+            %(now)s, %(now)s
         FROM ({" UNION ALL ".join(passes)}) s
     """
     rule_ids = ", ".join(str(int(rule.pk)) for rule in rules)
@@ -442,6 +454,27 @@ def open_first_alerts(rules: list[ToleranceRule], now, scoped: bool) -> int:
             params,
         )
         return opened
+
+
+def refresh_value_ranks(customer_ids: Sequence[int] | None = None) -> int:
+    """Each unresolved alert carries its customer's value class as a rank, for the inbox
+    order (set when it opens): set again where the class moved since, for all customers or
+    only ``customer_ids``. Returns the alerts changed."""
+    scoped = customer_ids is not None
+    rank = VALUE_RANK.format(value_class="k.value_class")
+    in_scope = f"AND {id_in('a.customer_id', 'ids')}" if scoped else ""
+    changed = f"""
+        SELECT a.id, {rank} AS value_rank
+        FROM alerts_alert a JOIN customers_customerkpi k ON k.customer_id = a.customer_id
+        WHERE a.state <> 'resolved' AND a.value_rank <> {rank} {in_scope}
+    """
+    return _execute(
+        f"""
+        UPDATE alerts_alert SET value_rank = changed.value_rank
+        FROM ({changed}) changed WHERE alerts_alert.id = changed.id
+        """,
+        {"ids": ids_param(customer_ids)} if scoped else {},
+    )
 
 
 def end_snoozes(today: dt.date, now) -> int:
@@ -487,6 +520,10 @@ def evaluate(
             _lock(cursor)
         if scoped:
             _stage_touched_kpis(customer_ids)
+        # Alerts opened now carry their customer's value class; only older ones can have
+        # one that moved (a second of a first evaluation at a million customers to find
+        # that none did).
+        value_ranks_may_have_moved = _has_unresolved_alerts()
         first = {rule.pk for rule in rules if is_first_evaluation(rule)}
         only_opening = [rule for rule in rules if rule.pk in first and not has_flap_guard(rule)]
         # alerts opened by first evaluations since the last ANALYZE
@@ -517,6 +554,8 @@ def evaluate(
         _drop_temporary_tables()
         _analyze_alerts(opened_unanalysed)
         result.snooze_ended = end_snoozes(timezone.localdate(now), now)
+        if value_ranks_may_have_moved:
+            refresh_value_ranks(customer_ids)
         refresh_alert_ranks(customer_ids)
         result.notification_ids = queue_notifications(evaluation, now, rules)
         transaction.on_commit(lambda: _deliver(result.notification_ids))

@@ -155,18 +155,9 @@ class AlertQuerySet(OfCustomerQuerySet):
         return self.exclude(state=AlertState.RESOLVED)
 
     def reddest_first(self) -> "AlertQuerySet":
-        """Red before yellow, then A before B before C customers, then the oldest."""
-        return self.annotate(
-            level_rank=models.Case(
-                models.When(level=Level.RED, then=0), default=1, output_field=models.IntegerField()
-            ),
-            value_rank=models.Case(
-                models.When(customer__kpi__value_class="A", then=0),
-                models.When(customer__kpi__value_class="B", then=1),
-                default=2,
-                output_field=models.IntegerField(),
-            ),
-        ).order_by("level_rank", "value_rank", "opened_at", "id")
+        """Red before yellow ('red' sorts before 'yellow'), then A before B before C
+        customers, then the oldest: the order of the inbox index."""
+        return self.order_by("level", "value_rank", "opened_at", "id")
 
 
 class Alert(models.Model):
@@ -201,6 +192,11 @@ class Alert(models.Model):
     changed_at = models.DateTimeField(_("last change"))
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
+    # The customer's value class as a rank (0 A, 1 B, 2 C or none), kept by every
+    # evaluation: the inbox sorts the open alerts alone, not joined with every customer's
+    # KPIs (5.3 s for a manager's first page at a million customers, 0.3 s alone). An
+    # index in inbox order would make it 0.1 s, but cost a first evaluation 6 s.
+    value_rank = models.PositiveSmallIntegerField(_("value rank"), db_default=2, editable=False)
     # The escalation ladder's steps, each taken once.
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     copied_to_manager_at = models.DateTimeField(_("copied to manager"), null=True, blank=True)

@@ -82,7 +82,13 @@ def inbox_alerts(request: HttpRequest):
 
 def inbox(request: HttpRequest) -> HttpResponse:
     alerts, level = inbox_alerts(request)
-    page = Paginator(alerts, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's ids from the alerts alone, then those alerts with their customers: sorting
+    # every open alert joined with its customer, owner and KPIs took 5 s at a million.
+    page = Paginator(alerts.values_list("id", flat=True), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    shown = alerts.in_bulk(list(page.object_list))
+    page.object_list = [shown[alert_id] for alert_id in page.object_list]
     page_query = f"level={level}" if level in (Level.RED, Level.YELLOW) else ""
     context = {"page": page, "level": level, "page_query": page_query}
     return render(request, "alerts/inbox.html", context)

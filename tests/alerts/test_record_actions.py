@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from alerts.evaluation import evaluate
 from alerts.models import Alert, AlertEvent, ToleranceRule
+from customers.models import Customer
 from tests.alerts.test_evaluation import NOW, rule, set_kpi, with_kpis
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,13 @@ def test_the_inbox_lists_open_alerts_reddest_and_most_valuable_first(client_a, r
     assert [a.customer.number for a in page] == ["R-A", "R-C", "Y-A"]
     reds = client_a.get(reverse("alerts:inbox"), {"level": "yellow"}).context["page"]
     assert [a.customer.number for a in reds] == ["Y-A"]
+
+    # The next KPI run makes R-C an A customer and R-A a B customer; the alerts stay open.
+    set_kpi(Customer.objects.get(number="R-C"), value_class="A")
+    set_kpi(Customer.objects.get(number="R-A"), value_class="B")
+    evaluate(2, now=NOW)
+    page = client_a.get(reverse("alerts:inbox")).context["page"]
+    assert [a.customer.number for a in page] == ["R-C", "R-A", "Y-A"]
 
 
 def test_an_acknowledged_alert_leaves_the_inbox(

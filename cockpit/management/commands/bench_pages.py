@@ -74,6 +74,8 @@ class Command(BaseCommand):
             ("customer list, rep, red, sorted by alert colour", rep,
              "/customers/?alert=red&sort=-alert"),
             ("customer record, rep", rep, record.get_absolute_url()),
+            ("alert inbox, rep", rep, "/alerts/"),
+            ("alert inbox, manager, whole book", manager, "/alerts/"),
         ]  # fmt: skip
         write(f"engine: {connection.vendor}; customers: {customers}; "
               f"{requests} requests per page (the first one cold)")  # fmt: skip
