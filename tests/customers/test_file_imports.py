@@ -109,6 +109,23 @@ def test_the_dry_run_counts_exactly_and_writes_nothing_then_the_import_writes_on
     assert Customer.objects.get(number="K-2").name == "Neu AG"
 
 
+def test_a_reference_another_writer_adds_meanwhile_is_written_once():
+    """The plain INSERT behind NOT EXISTS meets the unique index (here: a reference staged
+    twice, which the file check would refuse); the import then skips it like a known one."""
+    from customers.imports.checks import check, read_table
+    from customers.imports.layouts import TRANSACTIONS
+    from customers.imports.writing import write_transactions
+
+    CustomerFactory(number="K-1")
+    content = (HEADER + "K-1,,invoice,2026-01-15,10.00,EUR,R-1,\n"
+               + "K-1,,order,2026-01-16,12.00,EUR,R-2,\n").encode()  # fmt: skip
+    frame = check(read_table(content, "t.csv"), TRANSACTIONS)
+    frame.loc[1, "external_ref"] = "R-1"
+    result = write_transactions(frame, progress=lambda percent, step: None)
+    assert (result.created, result.unchanged) == (1, 1)
+    assert list(Transaction.objects.values_list("external_ref", flat=True)) == ["R-1"]
+
+
 def test_an_excel_file_imports_like_a_csv():
     buffer = io.BytesIO()
     pd.DataFrame({"customer_number": ["K-1"], "kind": ["invoice"],
