@@ -41,7 +41,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 class Command(BaseCommand):
-    help = "Median and 95th percentile server time of cockpit, customer list and record."
+    help = "Median and 95th percentile server time of cockpit, lists, record and inbox."
 
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, default=100_000)
