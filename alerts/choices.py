@@ -13,6 +13,9 @@ class Level(models.TextChoices):
 
 LEVEL_COLOURS = {Level.GREEN: "green", Level.YELLOW: "yellow", Level.RED: "red"}
 LEVEL_RANK = {Level.GREEN: 0, Level.YELLOW: 1, Level.RED: 2}
+# A customer's value class as a rank, the most valuable first (mails, the inbox); a customer
+# without a class ranks with C.
+VALUE_CLASS_RANK = {"A": 0, "B": 1, "C": 2}
 
 
 class Direction(models.TextChoices):

@@ -8,10 +8,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from alerts.choices import LEVEL_RANK
+from alerts.choices import LEVEL_RANK, VALUE_CLASS_RANK
 from alerts.models import AlertEvent, Notification
-
-VALUE_CLASS_RANK = {"A": 0, "B": 1, "C": 2}
 
 
 @dataclass

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from alerts.choices import Direction
+from alerts.choices import VALUE_CLASS_RANK, Direction
 from alerts.colours import refresh_alert_ranks
 from alerts.models import ToleranceRule
 from alerts.notifications import queue_notifications
@@ -223,8 +223,14 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-# Alert.value_rank of a customer's value class: A first.
-VALUE_RANK = "CASE {value_class} WHEN 'A' THEN 0 WHEN 'B' THEN 1 ELSE 2 END"
+# Alert.value_rank of a customer's value class (format with value_class=<column>).
+VALUE_RANK = (
+    "CASE {value_class} "
+    + " ".join(
+        f"WHEN '{value_class}' THEN {rank}" for value_class, rank in VALUE_CLASS_RANK.items()
+    )
+    + f" ELSE {VALUE_CLASS_RANK['C']} END"
+)
 
 # The "opened" event of each new alert, read from the alerts (or what inserting returned).
 OPENED_EVENT = (

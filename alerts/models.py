@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from alerts.choices import AlertState, Direction, EventKind, Level
+from alerts.choices import VALUE_CLASS_RANK, AlertState, Direction, EventKind, Level
 from customers.choices import Industry, LifecyclePhase, ValueClass
 from customers.kpis.catalogue import BY_NAME, CATALOGUE, Unit
 from customers.models import Customer, RFMSegment
@@ -196,7 +196,9 @@ class Alert(models.Model):
     # evaluation: the inbox sorts the open alerts alone, not joined with every customer's
     # KPIs (5.3 s for a manager's first page at a million customers, 0.3 s alone). An
     # index in inbox order would make it 0.1 s, but cost a first evaluation 6 s.
-    value_rank = models.PositiveSmallIntegerField(_("value rank"), db_default=2, editable=False)
+    value_rank = models.PositiveSmallIntegerField(
+        _("value rank"), db_default=VALUE_CLASS_RANK["C"], editable=False
+    )
     # The escalation ladder's steps, each taken once.
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     copied_to_manager_at = models.DateTimeField(_("copied to manager"), null=True, blank=True)
