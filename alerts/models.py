@@ -156,7 +156,7 @@ class AlertQuerySet(OfCustomerQuerySet):
 
     def reddest_first(self) -> "AlertQuerySet":
         """Red before yellow ('red' sorts before 'yellow'), then A before B before C
-        customers, then the oldest: the order of the inbox index."""
+        customers (Alert.value_rank), then the oldest."""
         return self.order_by("level", "value_rank", "opened_at", "id")
 
 

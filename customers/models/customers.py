@@ -20,14 +20,20 @@ def not_in_the_future(day) -> None:
         )
 
 
+def _visible(queryset: models.QuerySet, user, owner: str) -> models.QuerySet:
+    """The rows of ``queryset`` a user may see: all for managers and admins, else those of
+    their own customers, whose owner is the lookup ``owner``."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if sees_all_customers(user):
+        return queryset
+    return queryset.filter(**{owner: user})
+
+
 class CustomerQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CustomerQuerySet":
         """The customers a user may see: all for managers and admins, else their own."""
-        if not user.is_authenticated:
-            return self.none()
-        if sees_all_customers(user):
-            return self
-        return self.filter(owner=user)
+        return _visible(self, user, "owner")
 
 
 class Customer(models.Model):
@@ -118,11 +124,7 @@ class OfCustomerQuerySet(models.QuerySet):
     def visible_to(self, user) -> "OfCustomerQuerySet":
         """The rows of the customers a user may see (a join, not a semi-join over every
         customer: a manager's alert inbox counted a million customers for nothing)."""
-        if not user.is_authenticated:
-            return self.none()
-        if sees_all_customers(user):
-            return self
-        return self.filter(customer__owner=user)
+        return _visible(self, user, "customer__owner")
 
 
 class ContactQuerySet(OfCustomerQuerySet):
