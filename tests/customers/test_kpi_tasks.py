@@ -76,6 +76,20 @@ def test_the_full_run_task_shares_chunks_and_finishes():
 
 
 @pytest.mark.django_db
+def test_a_chunk_delivered_twice_writes_its_customers_once():
+    book(12)
+    runs.recompute_all(AS_OF, chunk_size=5)
+    once = kpi_rows()
+    ids = sorted(CustomerKPI.objects.values_list("customer_id", flat=True))
+    run = runs.begin_full_run(AS_OF, [(ids[0], ids[4]), (ids[5], ids[-1])])
+    assert runs.run_chunk(run.pk, ids[0], ids[4]) == 5
+    assert runs.run_chunk(run.pk, ids[0], ids[4]) == 5  # the broker delivered it again
+    runs.run_chunk(run.pk, ids[5], ids[-1])
+    runs.finish_full_run(run.pk)
+    assert kpi_rows() == once
+
+
+@pytest.mark.django_db
 def test_the_task_skips_while_another_full_run_holds_the_lock():
     runs.start_full_run(AS_OF)
     assert recompute_all_kpis.delay(AS_OF.isoformat()).get() is None
