@@ -205,6 +205,16 @@ def test_value_classes_split_12_month_revenue_80_15_5(ten_buyers):
     assert [classes[f"B-{n:02d}"] for n in range(1, 11)] == list("CCCCCCBBAA")
 
 
+def test_customers_with_equal_revenue_share_a_value_class():
+    # 400 + 300 make 70% of 1,000: the first 100 starts below the 80% mark, so every 100 is A.
+    for number, amount in [("E-1", "400.00"), ("E-2", "300.00"), ("E-3", "100.00"),
+                           ("E-4", "100.00"), ("E-5", "100.00"), ("E-6", "0.00")]:  # fmt: skip
+        tx(CustomerFactory(number=number), "order", "2026-05-01", amount)
+    runs.recompute_all(AS_OF)
+    classes = dict(CustomerKPI.objects.values_list("customer__number", "value_class"))
+    assert [classes[f"E-{n}"] for n in range(1, 7)] == list("AAAAAC")
+
+
 def test_a_second_full_run_changes_nothing(steady_customer, ten_buyers):
     first = runs.recompute_all(AS_OF)
     before = list(CustomerKPI.objects.order_by("pk").values())
