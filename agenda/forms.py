@@ -30,7 +30,12 @@ class TaskForm(forms.ModelForm):
         name_people(self.fields["assignee"])
         self.fields["assignee"].required = True
         self.fields["contact"].queryset = customer.contacts.filter(contact_opt_out=False)
-        self.fields["title"].required = True
+        if self.instance.pk and not self.instance.title:
+            # A cadence task is named by its kind ("Contact due: visit", in the reader's
+            # language) until someone gives it a title of its own.
+            self.fields["title"].widget.attrs["placeholder"] = self.instance.display_title
+        else:
+            self.fields["title"].required = True
 
 
 class CompleteTaskForm(forms.Form):

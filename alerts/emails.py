@@ -6,10 +6,15 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from alerts.choices import LEVEL_RANK, VALUE_CLASS_RANK
 from alerts.models import AlertEvent, Notification
+
+# A mail lists the reddest and most valuable customers; the rest are one link away in the
+# inbox. A mail of every alert of a whole book is a mail nobody reads.
+LISTED_AT_MOST = 50
 
 
 @dataclass
@@ -52,7 +57,11 @@ def make_message(notification: Notification) -> EmailMultiAlternatives:
     items = mail_items(notification)
     with translation.override(notification.language):
         context = {
-            "items": items,
+            "items": items[:LISTED_AT_MOST],
+            "total": len(items),
+            "more": max(len(items) - LISTED_AT_MOST, 0),
+            "inbox_url": settings.SITE_URL + reverse("alerts:inbox"),
+            "settings_url": settings.SITE_URL + reverse("mail_settings"),
             "red": sum(1 for i in items if i.level == "red"),
             "yellow": sum(1 for i in items if i.level == "yellow"),
             "digest": notification.kind in ("daily", "weekly"),

@@ -125,6 +125,12 @@ class ToleranceRule(models.Model):
                 errors["red_bound"] = _("Too high: the red bound must be at or above yellow.")
             if self.direction == Direction.TOO_LOW and self.red_bound > self.yellow_bound:
                 errors["red_bound"] = _("Too low: the red bound must be at or below yellow.")
+        entry = BY_NAME.get(self.kpi)
+        if entry is not None and entry.unit == Unit.PROBABILITY:
+            for field in ("yellow_bound", "red_bound"):
+                bound = getattr(self, field)
+                if bound is not None and not 0 <= bound <= 1:
+                    errors[field] = _("A probability is between 0 and 1: 0.5 means 50 percent.")
         for field, allowed in (
             ("value_classes", ValueClass.values),
             ("industries", Industry.values),

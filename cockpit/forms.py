@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cockpit.dashboard import PERIOD_DAYS, CockpitFilters
+from cockpit.models import UserProfile
 from cockpit.people import PersonChoiceField
 from cockpit.roles import sees_all_customers
 from customers.choices import Industry, ValueClass
@@ -62,3 +63,12 @@ class CockpitFilterForm(forms.Form):
             segment_id=segment.pk if segment else None,
             period=data.get("period") or "month",
         )
+
+
+class MailSettingsForm(forms.ModelForm):
+    """How often a user wants alert mail: at once, as a digest, or not at all."""
+
+    class Meta:
+        model = UserProfile
+        fields = ["alert_mail"]
+        widgets = {"alert_mail": forms.RadioSelect}

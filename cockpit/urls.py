@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("cockpit/", views.kpi_cockpit, name="kpi_cockpit"),
     path("healthz", views.healthz, name="healthz"),
+    path("me/mail/", views.mail_settings, name="mail_settings"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", views.choose_language, name="set_language"),

@@ -1,16 +1,18 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from cockpit.dashboard import build_cockpit, generation
 from cockpit.figures import all_figures
-from cockpit.forms import CockpitFilterForm
+from cockpit.forms import CockpitFilterForm, MailSettingsForm
 from cockpit.health import broker_reachable, database_reachable
 from cockpit.models import UserProfile
 from cockpit.roles import is_manager
@@ -64,3 +66,19 @@ def choose_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         UserProfile.objects.update_or_create(user=request.user, defaults={"language": language})
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def mail_settings(request: HttpRequest) -> HttpResponse:
+    """Each user chooses how often alert mail comes: at once, daily, weekly or never."""
+    profile, _created = UserProfile.objects.get_or_create(
+        user=request.user, defaults={"language": get_language()}
+    )
+    form = MailSettingsForm(request.POST or None, instance=profile)
+    if form.is_valid():
+        form.save()
+        messages.success(
+            request, _("Saved: %(choice)s.") % {"choice": profile.get_alert_mail_display()}
+        )
+        return redirect("mail_settings")
+    return render(request, "cockpit/mail_settings.html", {"form": form})

@@ -4,6 +4,8 @@ every row and field, then write all or nothing. See layouts.py for the column la
 import time
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+
 from customers.imports.checks import ImportFailed, Problem, check, read_table
 from customers.imports.layouts import LAYOUTS, Layout
 from customers.imports.writing import ImportResult, write
@@ -24,11 +26,11 @@ def run_import(
     ImportFailed naming every bad line and field; then nothing is written."""
     layout = LAYOUTS[kind]
     started = time.perf_counter()
-    progress(5, "reading")
+    progress(5, _("reading the file"))
     frame = read_table(content, filename)
-    progress(25, "checking")
+    progress(25, _("checking every row"))
     frame = check(frame, layout)
-    progress(45, "writing")
+    progress(45, _("writing"))
     result = write(layout, frame, dry_run=dry_run, recompute=recompute, progress=progress)
-    progress(100, f"done in {time.perf_counter() - started:.1f} s")
+    progress(100, _("done in %(seconds)s s") % {"seconds": f"{time.perf_counter() - started:.1f}"})
     return result

@@ -165,7 +165,7 @@ def write_transactions(
 ) -> ImportResult:
     """Unknown customer numbers create customers (named by customer_name)."""
     _stage(frame, STAGING_TYPES[TRANSACTIONS.kind])
-    progress(60, "staged")
+    progress(60, _("rows staged"))
     params = _now() | {"kind": new_customer_kind, "industry": new_customer_industry}
     customers_created = _execute(
         f"""
@@ -181,7 +181,7 @@ def write_transactions(
         params,
     )
     analyze_after(customers_created, "customers_customer")
-    progress(70, "customers")
+    progress(70, _("customers written"))
     created = _insert_new(
         "customers_transaction",
         "customer_id, kind, occurred_on, amount, currency, source, external_ref, due_on, "
@@ -206,7 +206,7 @@ def write_transactions(
 def write_interactions(frame: pd.DataFrame, progress: Progress) -> ImportResult:
     """Touchpoints need known customers."""
     _stage(frame, STAGING_TYPES[INTERACTIONS.kind])
-    progress(60, "staged")
+    progress(60, _("rows staged"))
     _unknown_customers()
     params = _now()
     created = _insert_new(
@@ -236,7 +236,7 @@ def write_customers(frame: pd.DataFrame, progress: Progress) -> ImportResult:
         contact_opt_out=frame["contact_opt_out"].str.lower().isin(TRUE),
     )
     _stage(frame, STAGING_TYPES[CUSTOMERS.kind])
-    progress(60, "staged")
+    progress(60, _("rows staged"))
     unknown_owners = _fetch(f"""
         SELECT r.line, r.owner FROM {STAGING} r
         WHERE r.owner IS NOT NULL AND r.owner <> ''

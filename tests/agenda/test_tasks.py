@@ -72,6 +72,22 @@ def test_a_task_of_another_kind_logs_no_contact(client_a, customer_a):
     assert not Interaction.objects.exists()
 
 
+@time_machine.travel(NOW, tick=False)
+def test_a_cadence_task_can_be_moved_without_giving_it_a_title(client_a, rep_a, customer_a):
+    visit = task(customer_a, kind="visit", origin="cadence")
+    page = client_a.get(reverse("agenda:task_edit", args=[visit.pk])).content.decode()
+    assert 'placeholder="Contact due: Visit"' in page
+    response = client_a.post(
+        reverse("agenda:task_edit", args=[visit.pk]),
+        {"kind": "visit", "title": "", "due_on": "2026-07-03", "assignee": rep_a.pk},
+    )
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.title, visit.due_on, visit.display_title) == (
+        "", dt.date(2026, 7, 3), "Contact due: Visit",
+    )  # fmt: skip
+
+
 def test_a_rep_cannot_touch_another_reps_tasks(client_a, customer_b):
     theirs = task(customer_b)
     response = client_a.post(reverse("agenda:task_complete", args=[theirs.pk]), {})

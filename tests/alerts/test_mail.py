@@ -6,9 +6,10 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
-from alerts import delivery
+from alerts import delivery, emails
 from alerts.evaluation import evaluate
 from alerts.models import Notification, ToleranceRule
 from cockpit.models import UserProfile
@@ -208,3 +209,28 @@ def test_the_text_part_is_not_html_escaped(rep_a):
     deliver_all()
     assert "Müller & Söhne GmbH" in mail.outbox[0].body
     assert "Müller &amp; Söhne GmbH" in mail.outbox[0].alternatives[0][0]
+
+
+def test_a_mail_lists_the_first_fifty_and_links_the_inbox_for_the_rest(rep_a, monkeypatch):
+    monkeypatch.setattr(emails, "LISTED_AT_MOST", 2)
+    rule(name="No purchase for long", guidance="Offer a reorder.")
+    for number, recency in [("A-1", 400), ("A-2", 200), ("A-3", 500)]:
+        with_kpis(CustomerFactory(number=number, owner=rep_a), recency_days=recency)
+    evaluate(1, now=NOW)
+    deliver_all()
+    (message,) = mail.outbox
+    assert message.subject == "Relationship Cockpit: 3 alerts (2 red, 1 yellow)"
+    assert "A-1" in message.body and "A-3" in message.body and "(A-2)" not in message.body
+    assert (
+        "... and 1 more alert, in your alert inbox: http://127.0.0.1:8000/alerts/" in message.body
+    )
+    assert message.body.rstrip().endswith("How often: http://127.0.0.1:8000/me/mail/")
+
+
+def test_a_rep_chooses_a_daily_digest_instead_of_mail_at_once(rep_a, client):
+    client.force_login(rep_a)
+    page = client.get(reverse("mail_settings")).content.decode()
+    assert "How often you hear about alerts on your customers by e-mail." in page
+    response = client.post(reverse("mail_settings"), {"alert_mail": "daily"})
+    assert response.status_code == 302
+    assert UserProfile.objects.get(user=rep_a).alert_mail == "daily"

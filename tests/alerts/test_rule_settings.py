@@ -67,6 +67,20 @@ def test_bad_input_names_the_field(client_admin):
     assert errors["extra_recipients"] == ["not-an-address is not an e-mail address."]
 
 
+def test_a_probability_bound_must_be_a_share_between_0_and_1(client_admin):
+    probability = FORM | {"kpi": "p_alive", "direction": "too_low", "value_classes": []}
+    response = client_admin.post(
+        reverse("alerts:rule_create"), probability | {"yellow_bound": "50", "red_bound": "0.25"}
+    )
+    errors = response.context["form"].errors
+    assert errors["yellow_bound"] == ["A probability is between 0 and 1: 0.5 means 50 percent."]
+    assert "red_bound" not in errors
+    saved = client_admin.post(
+        reverse("alerts:rule_create"), probability | {"yellow_bound": "0.5", "red_bound": "0.25"}
+    )
+    assert saved.status_code == 302
+
+
 def test_reps_and_managers_cannot_configure_rules(client_a, client_manager):
     for client in (client_a, client_manager):
         assert client.get(reverse("alerts:rules")).status_code == 403

@@ -42,6 +42,7 @@ EXPECTED: dict[str, tuple[str, dict[str, int]]] = {
     "home": row("GET", 302, 302, 302, 302, 302),
     "kpi_cockpit": row("GET", 302, 200, 200, 200, 200),  # a rep sees their own book
     "healthz": row("GET", 200, 200, 200, 200, 200),  # public: for load balancers
+    "mail_settings": row("GET", 302, 200, 200, 200, 200),  # everybody their own
     "login": row("GET", 200, 200, 200, 200, 200),
     "logout": row("POST", 302, 302, 302, 302, 302),
     "set_language": row("POST", 302, 302, 302, 302, 302),
