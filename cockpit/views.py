@@ -81,4 +81,4 @@ def mail_settings(request: HttpRequest) -> HttpResponse:
             request, _("Saved: %(choice)s.") % {"choice": profile.get_alert_mail_display()}
         )
         return redirect("mail_settings")
-    return render(request, "cockpit/mail_settings.html", {"form": form})
+    return render(request, "cockpit/mail_settings.html", {"form": form, "heading": _("Alert mail")})
