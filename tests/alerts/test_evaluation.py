@@ -181,6 +181,26 @@ def test_scopes_combine(rep_a, rep_b):
     assert list(Alert.objects.values_list("customer", flat=True)) == [hit.pk]
 
 
+def test_a_customer_who_objected_to_contact_gets_no_alert_asking_for_contact():
+    rule(name="A-class customer without contact", kpi="days_since_contact", yellow_bound=90,
+         red_bound=180)  # fmt: skip
+    rule(name="No purchase for long")
+    objected = with_kpis(CustomerFactory(contact_opt_out=True), days_since_contact=400,
+                         recency_days=400)  # fmt: skip
+    reachable = with_kpis(days_since_contact=400)
+    evaluate(1, now=NOW)
+    assert sorted(Alert.objects.values_list("customer", "rule__name")) == sorted([
+        (objected.pk, "No purchase for long"),
+        (reachable.pk, "A-class customer without contact"),
+    ])  # fmt: skip
+    objected.contact_opt_out = False
+    objected.save()
+    evaluate(2, now=NOW)
+    assert Alert.objects.filter(customer=objected).count() == 2
+    type(objected).objects.filter(pk=objected.pk).update(contact_opt_out=True)
+    assert evaluate(3, now=NOW).resolved == 1
+
+
 def test_leaving_the_scope_resolves_the_alert():
     scoped = rule(value_classes=["A"])
     customer = with_kpis(recency_days=400)
