@@ -3,7 +3,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alerts.choices import LEVEL_RANK, Level
-from alerts.models import Alert
+from alerts.models import Alert, ToleranceRule
+from customers.filtersets import described
 from customers.listing import ListExtension
 
 
@@ -26,14 +27,26 @@ def filter_alert_rule(queryset: QuerySet, name: str, value: str) -> QuerySet:
     return queryset.filter(Exists(alerts))
 
 
+def describe_alert_rule(value: str) -> str:
+    """ "4:red" as the reader knows it: the rule's name and the colour."""
+    rule_id, _sep, level = value.partition(":")
+    rule = ToleranceRule.objects.filter(pk=rule_id).first() if rule_id.isdigit() else None
+    if rule is None:
+        return value
+    if level in LEVEL_RANK:
+        return f"{rule.localized_name} ({Level(level).label})"
+    return rule.localized_name
+
+
 alert_colour = ListExtension(
     annotate=lambda queryset: queryset,
     filters={
         "alert": lambda: django_filters.ChoiceFilter(
             choices=Level.choices, label=_("Alert colour"), method=filter_alert_colour
         ),
-        "alert_rule": lambda: django_filters.CharFilter(
-            label=_("Alert rule"), method=filter_alert_rule
+        "alert_rule": lambda: described(
+            django_filters.CharFilter(label=_("Alert rule"), method=filter_alert_rule),
+            describe_alert_rule,
         ),
     },
     sort_fields=(("alert_rank", "alert"),),

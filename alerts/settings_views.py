@@ -56,4 +56,13 @@ def rule_preview(request: HttpRequest) -> HttpResponse:
     """htmx: the counts for the form as it stands, without saving anything."""
     form = ToleranceRuleForm(request.POST)
     form.is_valid()
-    return render(request, "alerts/_rule_preview.html", {"preview": form.preview()})
+    # Entered but wrong (red on the wrong side of yellow): say so, not "choose a bound".
+    problems = [
+        error
+        for name in ("kpi", "direction", "yellow_bound", "red_bound")
+        if request.POST.get(name)
+        for error in form.errors.get(name, [])
+    ]
+    return render(
+        request, "alerts/_rule_preview.html", {"preview": form.preview(), "problems": problems}
+    )

@@ -1,6 +1,10 @@
+import datetime as dt
+from collections.abc import Callable
+
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +20,29 @@ from customers.models import Contact, Customer, CustomerKPISnapshot, RFMSegment
 # Filters the cockpit's charts link to; the list shows them only when set.
 DRILL_DOWN_FILTERS = ("recency", "was_segment", "was_month", "active", "contact_overdue",
                       "alert_rule")  # fmt: skip
+
+
+def described(list_filter, describe: Callable[[str], str]):
+    """A filter whose value in the URL is not what a reader should see ("1", "true",
+    "2026-11-01"): ``describe`` turns it into words for the list's drill-down badges."""
+    list_filter.describe = describe
+    return list_filter
+
+
+def yes_or_no(value: str) -> str:
+    return str(_("yes") if value.lower() in ("true", "1", "yes") else _("no"))
+
+
+def _segment_name(value: str) -> str:
+    return dict(_segment_choices()).get(value, value)
+
+
+def _month_name(value: str) -> str:
+    try:
+        return date_format(dt.date.fromisoformat(value), "YEAR_MONTH_FORMAT")
+    except ValueError:
+        return value
+
 
 # The segment's name is a column per language: the sort reads the reader's.
 SEGMENT_NAME = "kpi__rfm_segment__name"
@@ -91,15 +118,20 @@ class CustomerFilterSet(django_filters.FilterSet):
         method="filter_recency",
         label=_("Days since last reaction"),
     )
-    was_segment = django_filters.CharFilter(
-        method="filter_was_segment", label=_("Segment in month")
+    was_segment = described(
+        django_filters.CharFilter(method="filter_was_segment", label=_("Segment in month")),
+        _segment_name,
     )
-    was_month = django_filters.DateFilter(method="keep", label=_("Month"))
-    active = django_filters.BooleanFilter(
-        field_name="kpi__frequency_12m", method="filter_active", label=_("Bought in 12 months")
+    was_month = described(django_filters.DateFilter(method="keep", label=_("Month")), _month_name)
+    active = described(
+        django_filters.BooleanFilter(
+            field_name="kpi__frequency_12m", method="filter_active", label=_("Bought in 12 months")
+        ),
+        yes_or_no,
     )
-    contact_overdue = django_filters.BooleanFilter(
-        method="filter_contact_overdue", label=_("Contact overdue")
+    contact_overdue = described(
+        django_filters.BooleanFilter(method="filter_contact_overdue", label=_("Contact overdue")),
+        yes_or_no,
     )
     sort = OrderingFilter(fields=SORTABLE, label=_("Sort by"))
 

@@ -67,7 +67,10 @@ def drill_downs(filterset: CustomerFilterSet, request: HttpRequest) -> list[dict
         without.pop(name)
         without.pop("page", None)
         field = filterset.form.fields[name]
-        shown = dict(getattr(field, "choices", ())).get(value, value)
+        describe = getattr(filterset.filters[name], "describe", None)
+        shown = (
+            describe(value) if describe else dict(getattr(field, "choices", ())).get(value, value)
+        )
         used.append({"name": name, "value": value, "label": field.label, "shown": shown,
                      "drop_url": "?" + without.urlencode()})  # fmt: skip
     return used

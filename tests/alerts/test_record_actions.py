@@ -36,6 +36,15 @@ def test_the_record_shows_the_alert_colour_the_bound_and_the_guidance(client_a, 
     assert f'<label for="id_snooze_{alert.pk}_until">' in content  # one form per alert
 
 
+def test_a_value_on_the_bound_reads_at_the_bound_not_beyond_it(client_a, customer_a):
+    rule()
+    with_kpis(customer_a, recency_days=365)
+    evaluate(1, now=NOW)
+    content = client_a.get(customer_a.get_absolute_url()).content.decode()
+    assert "Recency is 365 days, at the bound — since 2026-06-30." in content
+    assert "beyond the bound" not in content
+
+
 def test_a_customer_without_alerts_is_green(client_a, customer_a):
     content = client_a.get(customer_a.get_absolute_url()).content.decode()
     assert '<span class="badge green">Alerts: green</span>' in content
@@ -198,3 +207,16 @@ def test_acknowledging_from_my_day_stays_on_my_day(client_a, red_customer):
         reverse("alerts:acknowledge", args=[alert.pk]), {"next": "https://evil.example/"}
     )
     assert elsewhere.url == red_customer.get_absolute_url()
+
+
+def test_the_list_names_the_drill_down_filters_in_words(client_a, red_customer):
+    rule_id = Alert.objects.get().rule_id
+    page = client_a.get(
+        reverse("customers:list"),
+        {"alert_rule": f"{rule_id}:red", "contact_overdue": "true", "was_month": "2026-05-01",
+         "was_segment": "none"},
+    ).content.decode()  # fmt: skip
+    assert "Alert rule: No purchase for long (Red)" in page
+    assert "Contact overdue: yes" in page
+    assert "Month: May 2026" in page
+    assert "Segment in month: No segment" in page

@@ -47,6 +47,9 @@ def test_the_preview_counts_yellow_and_red_customers_and_follows_the_bounds(clie
     assert "1 customer yellow" in content and "2 customers red" in content
     raised = client_admin.post(url, FORM | {"red_bound": "220"}).content.decode()
     assert "2 customers yellow" in raised and "1 customer red" in raised
+    wrong_way = client_admin.post(url, FORM | {"red_bound": "60"}).content.decode()
+    assert "Too high: the red bound must be at or above yellow." in wrong_way
+    assert "Choose a KPI" not in wrong_way
     assert not ToleranceRule.objects.filter(name="Silent key accounts").exists()
 
 
