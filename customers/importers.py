@@ -73,6 +73,7 @@ def import_cdnow(path: Path, *, dry_run: bool = False, recompute: bool = True) -
         dry_run=dry_run,
         recompute=recompute,
         progress=lambda percent, step: None,
+        filename=path.name,
         new_customer_kind=CustomerKind.PERSON,
         new_customer_industry=Industry.PRIVATE,
     )

@@ -21,9 +21,11 @@ def run_import(
     dry_run: bool = False,
     recompute: bool = True,
     progress: Callable[[int, str], None] = lambda percent, step: None,
+    actor_id: int | None = None,
 ) -> ImportResult:
-    """Check and write a file of ``kind`` (customers, transactions, interactions). Raises
-    ImportFailed naming every bad line and field; then nothing is written."""
+    """Check and write a file of ``kind`` (customers, transactions, interactions) for the
+    user ``actor_id`` (None: the system). Raises ImportFailed naming every bad line and
+    field; then nothing is written."""
     layout = LAYOUTS[kind]
     started = time.perf_counter()
     progress(5, _("reading the file"))
@@ -31,6 +33,7 @@ def run_import(
     progress(25, _("checking every row"))
     frame = check(frame, layout)
     progress(45, _("writing"))
-    result = write(layout, frame, dry_run=dry_run, recompute=recompute, progress=progress)
+    result = write(layout, frame, dry_run=dry_run, recompute=recompute, progress=progress,
+                   actor_id=actor_id, filename=filename)  # fmt: skip
     progress(100, _("done in %(seconds)s s") % {"seconds": f"{time.perf_counter() - started:.1f}"})
     return result

@@ -34,7 +34,7 @@ def _run(job: ImportJob, *, dry_run: bool) -> None:
 def _run_in_language(job: ImportJob, *, dry_run: bool) -> None:
     try:
         result = run_import(job.kind, bytes(job.content), job.filename, dry_run=dry_run,
-                            progress=_progress(job))  # fmt: skip
+                            progress=_progress(job), actor_id=job.uploaded_by_id)  # fmt: skip
     except ImportFailed as failed:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.INVALID if dry_run else ImportJob.Status.FAILED,

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.imports.audit import log_imported_customers
 from customers.imports.checks import TRUE, ImportFailed, Problem
 from customers.imports.layouts import CUSTOMERS, INTERACTIONS, TRANSACTIONS, Layout
 from customers.kpis.sql import analyze_after, distinct, insert_frame
@@ -29,9 +30,10 @@ class ImportResult:
     unchanged: int = 0
     customers_created: int = 0
     customer_ids: list[int] = field(default_factory=list)
+    written_at: object = None  # the database value every row written was stamped with
 
     def as_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "customer_ids"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("customer_ids", "written_at")}
 
 
 # staging column -> SQL type (PostgreSQL; SQLite takes them as affinities)
@@ -176,6 +178,7 @@ def write_transactions(
         FROM {STAGING} r
         WHERE NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.number = r.customer_number)
         GROUP BY r.customer_number
+        ORDER BY MIN(r.line)
         ON CONFLICT DO NOTHING
     """,
         params,
@@ -200,6 +203,7 @@ def write_transactions(
         unchanged=len(frame) - created,
         customers_created=customers_created,
         customer_ids=_touched("customers_transaction", params),
+        written_at=params["now"],
     )
 
 
@@ -227,6 +231,7 @@ def write_interactions(frame: pd.DataFrame, progress: Progress) -> ImportResult:
         created=created,
         unchanged=len(frame) - created,
         customer_ids=_touched("customers_interaction", params),
+        written_at=params["now"],
     )
 
 
@@ -260,6 +265,7 @@ def write_customers(frame: pd.DataFrame, progress: Progress) -> ImportResult:
             contact_opt_out, notes, created_at, updated_at)
         SELECT r.number, r.name, {values}, %(now)s, %(now)s {source}
         WHERE NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.number = r.number)
+        ORDER BY r.line
     """,
         params,
     )
@@ -285,6 +291,7 @@ def write_customers(frame: pd.DataFrame, progress: Progress) -> ImportResult:
         updated=updated,
         unchanged=len(frame) - created - updated,
         customer_ids=sorted(ids),
+        written_at=params["now"],
     )
 
 
@@ -302,12 +309,16 @@ def write(
     dry_run: bool,
     progress: Progress,
     recompute: bool = True,
+    actor_id: int | None = None,
+    filename: str = "",
     **options,
 ) -> ImportResult:
-    """All or nothing; a dry run rolls back after counting. The KPIs of the customers that
-    got new rows are recomputed once the import has committed, unless told otherwise."""
+    """All or nothing; a dry run rolls back after counting. The customers it created or
+    changed get an audit-log entry by ``actor_id``. The KPIs of the customers that got new
+    rows are recomputed once the import has committed, unless told otherwise."""
     with transaction.atomic():
         result = WRITERS[layout.kind](frame, progress, **options)
+        log_imported_customers(result.written_at, actor_id, filename)
         if dry_run:
             transaction.set_rollback(True)
         elif recompute:

@@ -5,6 +5,7 @@ import io
 
 import pandas as pd
 import pytest
+from auditlog.models import LogEntry
 
 from customers.imports import ImportFailed, run_import
 from customers.models import Customer, Interaction, Transaction
@@ -187,3 +188,24 @@ def test_a_file_of_100000_rows_with_one_bad_row_writes_nothing_and_names_it():
     result = run_import("transactions", (HEADER + "".join(lines)).encode(), "big.csv",
                         recompute=False)  # fmt: skip
     assert (result.rows, result.created, result.customers_created) == (100_000, 100_000, 5000)
+
+
+def test_the_audit_log_lists_who_imported_which_customers():
+    uploader = make_user("anna", None)
+    content = b"number,name\nK-1,Alpha GmbH\nK-2,Beta AG\n"
+    run_import("customers", content, "c.csv", actor_id=uploader.pk, dry_run=True)
+    assert not LogEntry.objects.exists()  # a dry run leaves no trace
+    run_import("customers", content, "c.csv", actor_id=uploader.pk)
+    run_import("customers", content.replace(b"Beta AG", b"Beta KG"), "c2.csv")
+    run_import("transactions", b"customer_number,kind,occurred_on,amount,external_ref\n"
+               b"K-9,order,2026-05-01,10.00,R-1\n", "t.csv", actor_id=uploader.pk)  # fmt: skip
+    entries = [
+        (e.object_repr, e.get_action_display(), e.actor and e.actor.username, e.changes_dict)
+        for e in LogEntry.objects.order_by("id")
+    ]
+    assert entries == [
+        ("Alpha GmbH", "create", "anna", {"import": ["", "c.csv"]}),
+        ("Beta AG", "create", "anna", {"import": ["", "c.csv"]}),
+        ("Beta KG", "update", None, {"import": ["", "c2.csv"]}),
+        ("K-9", "create", "anna", {"import": ["", "t.csv"]}),
+    ]
