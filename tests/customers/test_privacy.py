@@ -13,6 +13,7 @@ from agenda.models import Task
 from alerts.models import Alert, ToleranceRule
 from customers.kpis import runs
 from customers.models import Contact, Customer, CustomerKPI, DataRightsRequest, Transaction
+from tests.conftest import logged_in
 from tests.factories import ContactFactory, CustomerFactory, InteractionFactory, TransactionFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +112,13 @@ def test_the_audit_log_records_who_changed_a_customer(client_a, rep_a, customer_
     entry = LogEntry.objects.get_for_object(customer_a).filter(action=LogEntry.Action.UPDATE).get()
     assert entry.actor == rep_a
     assert entry.changes_dict["name"] == ["Alpha Maschinenbau GmbH", "Alpha Maschinenbau AG"]
+
+
+def test_admins_read_the_audit_log_in_german(admin_user, client_a, customer_a):
+    changed = {"number": "A-1", "name": "Alpha Maschinenbau AG", "kind": "company"}
+    client_a.post(reverse("customers:update", args=["A-1"]), changed)
+    admin = logged_in(admin_user)
+    admin.cookies["django_language"] = "de"
+    page = admin.get(reverse("admin:auditlog_logentry_changelist")).content.decode()
+    assert "Änderungsprotokoll" in page and "geändert" in page
+    assert "Audit log" not in page

@@ -1,0 +1,48 @@
+"""German for the words of the packages whose pages admins see, which ship no German of
+their own (django-auditlog's audit log; the token app's name of Django REST framework).
+
+Listed here with gettext_noop so that makemessages keeps them in the project's catalogue,
+which Django consults before any package's. Nothing imports this module.
+"""
+
+from django.utils.translation import gettext_noop
+
+PACKAGE_WORDS = [
+    # django-auditlog
+    gettext_noop("Audit log"),
+    gettext_noop("Changes"),
+    gettext_noop("Resource Type"),
+    gettext_noop("Resource"),
+    gettext_noop("Correlation ID"),
+    gettext_noop("Click to filter by records with this correlation id"),
+    gettext_noop("Audit log: %s"),
+    gettext_noop("create"),
+    gettext_noop("update"),
+    gettext_noop("delete"),
+    gettext_noop("access"),
+    gettext_noop("content type"),
+    gettext_noop("object pk"),
+    gettext_noop("object id"),
+    gettext_noop("object representation"),
+    gettext_noop("action"),
+    gettext_noop("change message"),
+    gettext_noop("actor"),
+    gettext_noop("remote address"),
+    gettext_noop("remote port"),
+    gettext_noop("timestamp"),
+    gettext_noop("additional data"),
+    gettext_noop("actor email"),
+    gettext_noop("log entry"),
+    gettext_noop("log entries"),
+    gettext_noop("Field"),
+    gettext_noop("From"),
+    gettext_noop("To"),
+    gettext_noop("Relationship"),
+    gettext_noop("Objects"),
+    gettext_noop("system"),
+    gettext_noop("No field changes"),
+    gettext_noop("No log entries found."),
+    # Django REST framework's token app
+    gettext_noop("Auth Token"),
+    gettext_noop("Tokens"),
+]
