@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils import translation
 
 from alerts.choices import LEVEL_RANK, VALUE_CLASS_RANK
@@ -56,14 +57,22 @@ def mail_items(notification: Notification) -> list[MailItem]:
 def make_message(notification: Notification) -> EmailMultiAlternatives:
     items = mail_items(notification)
     with translation.override(notification.language):
+        red = sum(1 for i in items if i.level == "red")
+        yellow = sum(1 for i in items if i.level == "yellow")
+        more = max(len(items) - LISTED_AT_MOST, 0)
         context = {
             "items": items[:LISTED_AT_MOST],
             "total": len(items),
-            "more": max(len(items) - LISTED_AT_MOST, 0),
+            "more": more,
+            # counts as the reader writes them: 1,509 / 1.509
+            "total_shown": number_format(len(items), force_grouping=True),
+            "more_shown": number_format(more, force_grouping=True),
+            "red_shown": number_format(red, force_grouping=True),
+            "yellow_shown": number_format(yellow, force_grouping=True),
             "inbox_url": settings.SITE_URL + reverse("alerts:inbox"),
             "settings_url": settings.SITE_URL + reverse("mail_settings"),
-            "red": sum(1 for i in items if i.level == "red"),
-            "yellow": sum(1 for i in items if i.level == "yellow"),
+            "red": red,
+            "yellow": yellow,
             "digest": notification.kind in ("daily", "weekly"),
             "reminder": notification.kind in ("reminded", "copied_to_manager"),
             "site_url": settings.SITE_URL,

@@ -517,10 +517,10 @@ def _lock(cursor) -> None:
 
 
 def evaluate(
-    evaluation: int, customer_ids: Sequence[int] | None = None, now=None
+    evaluation: int, customer_ids: Sequence[int] | None = None, now=None, mail: bool = True
 ) -> EvaluationResult:
     """Evaluate every enabled rule for all customers (``customer_ids`` None), or only
-    ``customer_ids``."""
+    ``customer_ids``; with ``mail`` False the changes are recorded but nobody is told."""
     now = now or timezone.now()
     result = EvaluationResult()
     rules = list(ToleranceRule.objects.filter(enabled=True).prefetch_related("segments", "owners"))
@@ -568,7 +568,7 @@ def evaluate(
         if value_ranks_may_have_moved:
             refresh_value_ranks(customer_ids)
         refresh_alert_ranks(customer_ids)
-        result.notification_ids = queue_notifications(evaluation, now, rules)
+        result.notification_ids = queue_notifications(evaluation, now, rules) if mail else []
         transaction.on_commit(lambda: _deliver(result.notification_ids))
     return result
 

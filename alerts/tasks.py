@@ -10,6 +10,13 @@ from alerts.signals import alerts_evaluated
 from customers.models import KPIRun
 
 
+def is_news(as_of: dt.date) -> bool:
+    """A KPI run as of today or yesterday is news worth a mail; one as of an older day
+    replays history (a backfill, the demo book's past months): its alerts are recorded,
+    dated that day, but mailing about them now would only flood inboxes."""
+    return as_of >= timezone.localdate() - dt.timedelta(days=1)
+
+
 def evaluation_time(as_of: dt.date) -> dt.datetime:
     """When the alerts of a KPI run happen: now, or the end of a past as-of day (so a
     recompute of history dates its alerts where they belong)."""
@@ -21,7 +28,9 @@ def evaluation_time(as_of: dt.date) -> dt.datetime:
 @shared_task(acks_late=True, autoretry_for=(OSError,), max_retries=3, retry_backoff=True)
 def evaluate_alerts(evaluation: int, customer_ids: list[int] | None = None) -> dict:
     run = KPIRun.objects.get(pk=evaluation)
-    result = evaluate(evaluation, customer_ids, now=evaluation_time(run.as_of))
+    result = evaluate(
+        evaluation, customer_ids, now=evaluation_time(run.as_of), mail=is_news(run.as_of)
+    )
     alerts_evaluated.send(sender=evaluate_alerts, as_of=run.as_of, customer_ids=customer_ids)
     if webhooks.queue_webhooks():
         transaction.on_commit(deliver_webhooks.delay)

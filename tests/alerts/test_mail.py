@@ -5,15 +5,17 @@ import smtplib
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from alerts import delivery, emails
 from alerts.evaluation import evaluate
-from alerts.models import Notification, ToleranceRule
+from alerts.models import Alert, Notification, ToleranceRule
 from cockpit.models import UserProfile
 from cockpit.roles import Role
+from customers.models import Customer, KPIRun
 from tests.alerts.test_evaluation import NOW, rule, set_kpi, with_kpis
 from tests.conftest import logged_in
 from tests.factories import CustomerFactory, make_user
@@ -234,3 +236,20 @@ def test_a_rep_chooses_a_daily_digest_instead_of_mail_at_once(rep_a, client):
     response = client.post(reverse("mail_settings"), {"alert_mail": "daily"})
     assert response.status_code == 302
     assert UserProfile.objects.get(user=rep_a).alert_mail == "daily"
+
+
+@time_machine.travel(dt.datetime(2026, 12, 7, 9, tzinfo=dt.UTC), tick=False)
+def test_a_run_as_of_an_old_day_records_its_alerts_but_mails_nobody(book):
+    from alerts.tasks import evaluate_alerts
+
+    replay = KPIRun.objects.create(kind="full", status="finished", as_of=dt.date(2026, 6, 30),
+                                   started_at=timezone.now())  # fmt: skip
+    evaluate_alerts(replay.pk)
+    assert Alert.objects.count() == 4
+    assert not Notification.objects.exists()
+    set_kpi(Customer.objects.get(number="A-1"), recency_days=400)
+    yesterday = KPIRun.objects.create(kind="full", status="finished", as_of=dt.date(2026, 12, 6),
+                                      started_at=timezone.now())  # fmt: skip
+    evaluate_alerts(yesterday.pk)
+    deliver_all()
+    assert [m.subject for m in mail.outbox] == ["Relationship Cockpit: 1 alert (1 red, 0 yellow)"]

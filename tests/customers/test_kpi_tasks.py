@@ -193,8 +193,8 @@ def test_a_worker_killed_in_the_middle_of_an_evaluation_opens_each_alert_and_mai
     rule(name="No purchase for long")
     for n in range(6):
         with_kpis(CustomerFactory(owner=rep_a), recency_days=400 + n)
-    run = KPIRun.objects.create(
-        kind="full", status="finished", as_of=AS_OF, started_at=timezone.now()
+    run = KPIRun.objects.create(  # as of today: a run that mails (an older one replays)
+        kind="full", status="finished", as_of=timezone.localdate(), started_at=timezone.now()
     )
     with running_workers(1, pool="prefork") as workers:
         if workers:
