@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils import translation
+from django.utils.formats import number_format
 
 from alerts.choices import LEVEL_RANK, VALUE_CLASS_RANK
 from alerts.models import AlertEvent, Notification
