@@ -14,6 +14,7 @@ from alerts.choices import AlertState, Level
 from alerts.forms import AcknowledgeForm, SnoozeForm
 from alerts.models import Alert
 from cockpit.navigation import redirect_back
+from cockpit.people import person_name
 from customers import list_export
 
 
@@ -104,7 +105,7 @@ def _export_rows(alerts) -> Iterator[list]:
             alert.rule.localized_name,
             str(alert.rule.kpi_entry.label), alert.kpi_value, alert.bound,
             timezone.localtime(alert.opened_at).strftime("%Y-%m-%d %H:%M"),
-            owner.username if owner else "", alert.rule.localized_guidance,
+            person_name(owner) if owner else "", alert.rule.localized_guidance,
         ]  # fmt: skip
 
 
@@ -116,7 +117,7 @@ def inbox_export(request: HttpRequest, file_format: str) -> HttpResponse:
             _("KPI"), _("KPI value"), _("Bound"), _("Since"), _("Owner"),
             _("Guidance")]  # fmt: skip
     if file_format == "csv":
-        return list_export.stream_csv(head, _export_rows(alerts), "alerts")
+        return list_export.stream_csv(head, _export_rows(alerts), "alerts", for_spreadsheets=True)
     if file_format == "xlsx":
         return list_export.excel(head, _export_rows(alerts), "alerts", _("Alerts"))
     raise Http404(_("Export as .csv or .xlsx."))

@@ -3,7 +3,9 @@ row by row, Excel built with pandas."""
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pandas as pd
 from django.db.models import QuerySet
@@ -30,14 +32,15 @@ def rows(customers: QuerySet, columns: list[KPI]) -> Iterator[list]:
     segment = "kpi__rfm_segment__name_de" if get_language() == "de" else "kpi__rfm_segment__name_en"
     fields = ["number", "name", "kpi__value_class", "alert_rank", segment,
               "kpi__lifecycle_phase", *(f"kpi__{kpi.name}" for kpi in columns), "industry",
-              "owner__username"]  # fmt: skip
+              "owner__first_name", "owner__last_name", "owner__username"]  # fmt: skip
     phases = dict(LifecyclePhase.choices)
     industries = dict(Industry.choices)
     for values in customers.values_list(*fields).iterator(chunk_size=2000):
-        row = list(values)
+        *row, first_name, last_name, username = values
         row[3] = str(ALERT_COLOURS[row[3]])
         row[5] = str(phases.get(row[5], "")) if row[5] else ""
-        row[-2] = str(industries.get(row[-2], "")) if row[-2] else ""
+        row[-1] = str(industries.get(row[-1], "")) if row[-1] else ""
+        row.append(f"{first_name} {last_name}".strip() or username or "")
         yield ["" if value is None else value for value in row]
 
 
@@ -50,13 +53,29 @@ def _filename(extension: str, stem: str = "customers") -> str:
     return f"{stem}-{timezone.localdate().isoformat()}.{extension}"
 
 
-def stream_csv(head: list[str], body: Iterator[list], stem: str) -> StreamingHttpResponse:
-    """A CSV written row by row as it streams out: any number of rows in constant memory."""
-    writer = csv.writer(_Echo())
+def stream_csv(
+    head: list[str], body: Iterator[list], stem: str, for_spreadsheets: bool = False
+) -> StreamingHttpResponse:
+    """A CSV written row by row as it streams out: any number of rows in constant memory.
+
+    ``for_spreadsheets``: a list a person opens in a spreadsheet, written as the reader's
+    language expects: German with semicolons and decimal commas (what German Excel reads
+    into columns), and a byte-order mark so Excel reads it as UTF-8. Files for other
+    programs (the KPI export, named by the catalogue) stay comma-separated."""
+    german = for_spreadsheets and get_language() == "de"
+    writer = csv.writer(_Echo(), delimiter=";" if german else ",")
+    if german:
+        body = ([_decimal_comma(value) for value in row] for row in body)
     lines = (writer.writerow(row) for part in ([head], body) for row in part)
+    if for_spreadsheets:
+        lines = itertools.chain(["\ufeff"], lines)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv", stem)}"'
     return response
+
+
+def _decimal_comma(value):
+    return str(value).replace(".", ",") if isinstance(value, Decimal | float) else value
 
 
 def excel(head: list[str], body: Iterator[list], stem: str, sheet: str) -> HttpResponse:
@@ -69,7 +88,7 @@ def excel(head: list[str], body: Iterator[list], stem: str, sheet: str) -> HttpR
 
 
 def csv_response(customers: QuerySet, columns: list[KPI]) -> StreamingHttpResponse:
-    return stream_csv(header(columns), rows(customers, columns), "customers")
+    return stream_csv(header(columns), rows(customers, columns), "customers", for_spreadsheets=True)
 
 
 def excel_response(customers: QuerySet, columns: list[KPI]) -> HttpResponse:

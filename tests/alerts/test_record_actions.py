@@ -190,7 +190,7 @@ def test_the_customer_list_filters_and_sorts_by_alert_colour(client_a, rep_a):
 
 def test_the_inbox_exports_as_csv_and_excel(client_a, red_customer):
     response = client_a.get(reverse("alerts:export", args=["csv"]) + "?level=red")
-    lines = b"".join(response.streaming_content).decode().splitlines()
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Colour,Customer number,Customer,Value class,Rule,KPI,KPI value")
     assert lines[1].startswith("Red,A-1,Alpha Maschinenbau GmbH,A,No purchase for long,Recency")
     assert len(lines) == 2

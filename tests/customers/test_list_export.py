@@ -28,12 +28,13 @@ def listed(rep_a, rep_b):
     CustomerFactory(number="OTHER-1", owner=rep_b)
 
 
-def test_the_csv_export_holds_the_filtered_sorted_list_with_its_kpis(client_a, listed):
+def test_the_csv_export_holds_the_filtered_sorted_list_with_its_kpis(client_a, rep_a, listed):
     response = client_a.get(
         reverse("customers:export", args=["csv"]), {"sort": "-revenue_12m", "value_class": ""}
     )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    # utf-8-sig: the file starts with the byte-order mark Excel needs to read UTF-8
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert lines[0] == [
         "Number", "Name", "Value class", "Alert colour", "RFM segment", "Phase",
         "Recency", "Purchases, 12 months", "Net revenue, 12 months",
@@ -41,7 +42,17 @@ def test_the_csv_export_holds_the_filtered_sorted_list_with_its_kpis(client_a, l
     ]  # fmt: skip
     assert [line[0] for line in lines[1:]] == ["E-1", "E-2", "E-3"]
     assert lines[1] == ["E-1", "Alpha", "A", "Green", "", "Loyal", "10", "3", "900.00",
-                        "Retail", "rep_a"]  # fmt: skip
+                        "Retail", rep_a.get_full_name()]  # fmt: skip
+    assert rep_a.get_full_name() not in ("", "rep_a")
+
+
+def test_the_german_csv_export_opens_in_german_excel(client_a, listed):
+    client_a.cookies["django_language"] = "de"
+    response = client_a.get(reverse("customers:export", args=["csv"]), {"sort": "-revenue_12m"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert lines[0][:3] == ["Nummer", "Name", "Wertklasse"]
+    assert lines[1][:9] == ["E-1", "Alpha", "A", "Grün", "", "Treu", "10", "3", "900,00"]
 
 
 def test_the_excel_export_follows_the_filters_and_never_shows_others_customers(client_a, listed):
