@@ -287,8 +287,17 @@ CATALOGUE: tuple[KPI, ...] = (
         Group.CONTACT,
         _(
             "Last touch plus the contact cadence that applies (by value class, segment or "
-            "industry, or the customer's own). Empty when the customer opted out."
+            "industry, or the customer's own); a cadence for visits counts only the last "
+            "visit or event. Empty when the customer opted out."
         ),
+    ),
+    KPI(
+        "last_in_person_on",
+        _("Last visit or event"),
+        Unit.DATE,
+        Good.NEUTRAL,
+        Group.CONTACT,
+        _("The last time someone met the customer in person: a visit or an event."),
     ),
     KPI(
         "contact_overdue_days",
