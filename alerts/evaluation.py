@@ -62,13 +62,14 @@ def _quoted(values: Sequence[str]) -> str:
 
 # Rules on these KPIs ask the rep to get in touch; a customer who objected to contact is
 # outside them, else the alert would tell the rep to call someone who asked not to be.
+# The KPI row carries the objection, so no rule needs to join every customer for it.
 CONTACT_KPIS = frozenset({"days_since_contact", "contact_overdue_days", "contacts_90d"})
 
 
 def scope_sql(rule: ToleranceRule, segment_ids=None, owner_ids=None) -> str:
     """The rule's scope over KPI row k and customer c; TRUE when it covers everyone.
     Segment and owner ids come from the saved rule unless given (an unsaved preview)."""
-    parts = ["NOT c.contact_opt_out"] if rule.kpi in CONTACT_KPIS else []
+    parts = ["NOT k.contact_opt_out"] if rule.kpi in CONTACT_KPIS else []
     if rule.value_classes:
         parts.append(f"k.value_class IN ({_quoted(rule.value_classes)})")
     if rule.industries:

@@ -335,6 +335,7 @@ def kpi_columns(cuts: Cuts | None) -> dict[str, str]:
         "overdue_amount": "b.overdue_amount",
         "last_contact_on": "b.last_contact_on",
         "days_since_contact": days_between(as_of, "b.last_contact_on"),
+        "contact_opt_out": "b.contact_opt_out",
         "last_in_person_on": "b.last_in_person_on",
         "contacts_90d": "b.contacts_90d",
         "complaints_90d": "b.complaints_90d",

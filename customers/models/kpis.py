@@ -118,6 +118,9 @@ class CustomerKPI(models.Model):
     last_in_person_on = models.DateField(null=True)
     contact_due_on = models.DateField(null=True)
     contact_overdue_days = models.IntegerField(null=True)
+    # The customer's objection to contact, carried so alert rules that ask for contact can
+    # leave them out without joining every customer.
+    contact_opt_out = models.BooleanField(default=False, db_default=False)
     contacts_90d = models.IntegerField(default=0)
     complaints_90d = models.IntegerField(default=0)
     service_requests_90d = models.IntegerField(default=0)

@@ -185,19 +185,17 @@ def test_a_customer_who_objected_to_contact_gets_no_alert_asking_for_contact():
     rule(name="A-class customer without contact", kpi="days_since_contact", yellow_bound=90,
          red_bound=180)  # fmt: skip
     rule(name="No purchase for long")
-    objected = with_kpis(CustomerFactory(contact_opt_out=True), days_since_contact=400,
-                         recency_days=400)  # fmt: skip
+    objected = with_kpis(days_since_contact=400, recency_days=400, contact_opt_out=True)
     reachable = with_kpis(days_since_contact=400)
     evaluate(1, now=NOW)
     assert sorted(Alert.objects.values_list("customer", "rule__name")) == sorted([
         (objected.pk, "No purchase for long"),
         (reachable.pk, "A-class customer without contact"),
     ])  # fmt: skip
-    objected.contact_opt_out = False
-    objected.save()
+    set_kpi(objected, contact_opt_out=False)  # the customer agrees to contact again
     evaluate(2, now=NOW)
     assert Alert.objects.filter(customer=objected).count() == 2
-    type(objected).objects.filter(pk=objected.pk).update(contact_opt_out=True)
+    set_kpi(objected, contact_opt_out=True)
     assert evaluate(3, now=NOW).resolved == 1
 
 

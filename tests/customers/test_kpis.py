@@ -205,6 +205,13 @@ def test_value_classes_split_12_month_revenue_80_15_5(ten_buyers):
     assert [classes[f"B-{n:02d}"] for n in range(1, 11)] == list("CCCCCCBBAA")
 
 
+def test_the_kpi_row_carries_the_objection_to_contact():
+    objected = CustomerFactory(number="O-1", contact_opt_out=True)
+    reachable = CustomerFactory(number="O-2")
+    runs.recompute_all(AS_OF)
+    assert (kpis_of(objected).contact_opt_out, kpis_of(reachable).contact_opt_out) == (True, False)
+
+
 def test_customers_with_equal_revenue_share_a_value_class():
     # 400 + 300 make 70% of 1,000: the first 100 starts below the 80% mark, so every 100 is A.
     for number, amount in [("E-1", "400.00"), ("E-2", "300.00"), ("E-3", "100.00"),
