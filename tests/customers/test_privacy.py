@@ -75,11 +75,14 @@ def test_erasing_a_private_customer_keeps_the_kpis_right(client_manager, private
     assert Transaction.objects.filter(customer=erased).count() == 1
     runs.recompute_all(AS_OF)
     after = CustomerKPI.objects.filter(customer=erased).values().get()
-    cadence = {"computed_at", "contact_due_on", "contact_overdue_days"}  # erased: never contacted
-    assert {k: v for k, v in after.items() if k not in cadence} == {
-        k: v for k, v in before.items() if k not in cadence
+    # erased: never contacted again
+    contact = {"computed_at", "contact_due_on", "contact_overdue_days", "contact_opt_out"}
+    assert {k: v for k, v in after.items() if k not in contact} == {
+        k: v for k, v in before.items() if k not in contact
     }
-    assert (after["monetary_total"], after["contact_due_on"]) == (Decimal("80.00"), None)
+    assert (after["monetary_total"], after["contact_due_on"], after["contact_opt_out"]) == (
+        Decimal("80.00"), None, True,
+    )  # fmt: skip
     assert DataRightsRequest.objects.filter(action="erase").count() == 1
     history = " ".join(str(e.changes) for e in LogEntry.objects.get_for_object(erased))
     assert "Erika" not in history
