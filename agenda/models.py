@@ -4,7 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from agenda.choices import (
@@ -85,6 +85,8 @@ class SequenceStep(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=TaskKind.choices)
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("what to do"), blank=True)
+    title_de = models.CharField(_("title (German)"), max_length=200, blank=True)
+    text_de = models.TextField(_("what to do (German)"), blank=True)
 
     class Meta:
         verbose_name = _("step")
@@ -93,6 +95,15 @@ class SequenceStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sequence}: {self.title}"
+
+    @property
+    def localized_title(self) -> str:
+        """The title in the active language: the German wording on German pages, if any."""
+        return (self.title_de if translation.get_language() == "de" else "") or self.title
+
+    @property
+    def localized_text(self) -> str:
+        return (self.text_de if translation.get_language() == "de" else "") or self.text
 
 
 class SequenceEnrollment(models.Model):
@@ -278,11 +289,19 @@ class Task(models.Model):
 
     @property
     def display_title(self) -> str:
+        if self.step_id and self.title == self.step.title:
+            return self.step.localized_title  # as the sequence wrote it, in the reader's language
         if self.title:
             return self.title
         if self.origin == TaskOrigin.CADENCE:
             return str(_("Contact due: %(kind)s") % {"kind": self.get_kind_display()})
         return str(self.get_kind_display())
+
+    @property
+    def display_notes(self) -> str:
+        if self.step_id and self.notes == self.step.text:
+            return self.step.localized_text
+        return self.notes
 
     @property
     def logs_contact(self) -> bool:

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from agenda.models import ContactCadence, Sequence, SequenceEnrollment, Task
 from agenda.planning import plan_agenda
@@ -108,6 +109,22 @@ class TestSequences:
         plan(TODAY + dt.timedelta(days=60))
         assert len(tasks_of(newcomer)) == 3
         assert SequenceEnrollment.objects.get(customer=newcomer).status == "finished"
+
+    def test_a_sequence_task_reads_in_the_readers_language(self):
+        newcomer = CustomerFactory(customer_since=dt.date(2026, 6, 20))
+        buy(newcomer, "2026-06-20")
+        plan()
+        task = Task.objects.select_related("step").get(customer=newcomer)
+        assert (task.display_title, task.display_notes[:27]) == (
+            "Thank-you call", "Thank the customer for the ",
+        )  # fmt: skip
+        with translation.override("de"):
+            assert (task.display_title, task.display_notes[:27]) == (
+                "Dankesanruf", "Danken Sie dem Kunden für d",
+            )  # fmt: skip
+        task.title = "Call Mrs Weber about the first order"  # a title of the rep's own stays
+        with translation.override("de"):
+            assert task.display_title == "Call Mrs Weber about the first order"
 
     def test_leaving_the_phase_stops_the_sequence_and_cancels_its_open_tasks(self):
         lapsed = CustomerFactory()
