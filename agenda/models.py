@@ -4,7 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agenda.choices import (
@@ -15,6 +15,7 @@ from agenda.choices import (
     TaskOrigin,
     TaskStatus,
 )
+from cockpit.wording import in_readers_language
 from customers.choices import Industry, LifecyclePhase, ValueClass
 from customers.models import Contact, Customer, Interaction, RFMSegment
 from customers.models.customers import OfCustomerQuerySet
@@ -99,11 +100,11 @@ class SequenceStep(models.Model):
     @property
     def localized_title(self) -> str:
         """The title in the active language: the German wording on German pages, if any."""
-        return (self.title_de if translation.get_language() == "de" else "") or self.title
+        return in_readers_language(self.title, self.title_de)
 
     @property
     def localized_text(self) -> str:
-        return (self.text_de if translation.get_language() == "de" else "") or self.text
+        return in_readers_language(self.text, self.text_de)
 
 
 class SequenceEnrollment(models.Model):

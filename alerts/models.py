@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alerts.choices import VALUE_CLASS_RANK, AlertState, Direction, EventKind, Level
+from cockpit.wording import in_readers_language
 from customers.choices import Industry, LifecyclePhase, ValueClass
 from customers.kpis.catalogue import BY_NAME, CATALOGUE, Unit
 from customers.models import Customer, RFMSegment
@@ -145,11 +146,11 @@ class ToleranceRule(models.Model):
     @property
     def localized_name(self) -> str:
         """The name in the active language: the German wording on German pages, if any."""
-        return (self.name_de if translation.get_language() == "de" else "") or self.name
+        return in_readers_language(self.name, self.name_de)
 
     @property
     def localized_guidance(self) -> str:
-        return (self.guidance_de if translation.get_language() == "de" else "") or self.guidance
+        return in_readers_language(self.guidance, self.guidance_de)
 
     @property
     def kpi_entry(self):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from cockpit.wording import in_readers_language
 from customers.choices import LifecyclePhase, ValueClass
 from customers.models.customers import Customer, OfCustomerQuerySet
 
@@ -55,9 +56,7 @@ class RFMSegment(models.Model):
 
     @property
     def localized_description(self) -> str:
-        return (
-            self.description_de if translation.get_language() == "de" else ""
-        ) or self.description
+        return in_readers_language(self.description, self.description_de)
 
     def clean(self) -> None:
         for field in ("r_min", "r_max", "f_min", "f_max"):
