@@ -8,6 +8,11 @@ def person_name(user: AbstractBaseUser) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def person_name_from(first_name: str, last_name: str, username: str) -> str:
+    """person_name of a user read as values (an export streaming rows, not users)."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: AbstractBaseUser) -> str:
         return person_name(obj)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from cockpit.people import person_name_from
 from customers.choices import Industry, LifecyclePhase
 from customers.kpis.catalogue import KPI
 
@@ -40,7 +41,7 @@ def rows(customers: QuerySet, columns: list[KPI]) -> Iterator[list]:
         row[3] = str(ALERT_COLOURS[row[3]])
         row[5] = str(phases.get(row[5], "")) if row[5] else ""
         row[-1] = str(industries.get(row[-1], "")) if row[-1] else ""
-        row.append(f"{first_name} {last_name}".strip() or username or "")
+        row.append(person_name_from(first_name, last_name, username) if username else "")
         yield ["" if value is None else value for value in row]
 
 
