@@ -37,7 +37,9 @@ class TaskViewSet(
     ordering_fields = ["id", "due_on"]
 
     def get_queryset(self) -> QuerySet:
-        return Task.objects.visible_to(self.request.user).select_related("customer", "assignee")
+        return Task.objects.visible_to(self.request.user).select_related(
+            "customer", "assignee", "alert__rule", "step"
+        )
 
     @extend_schema(request=CompleteTaskSerializer, responses=TaskSerializer)
     @action(detail=True, methods=["post"])

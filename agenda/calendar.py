@@ -36,7 +36,11 @@ def tasks_calendar(user, base_url: str) -> bytes:
     calendar.add("prodid", "-//Relationship Cockpit//agenda//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Relationship Cockpit")
-    tasks = Task.objects.open().filter(assignee=user).select_related("customer", "contact", "step")
+    tasks = (
+        Task.objects.open()
+        .filter(assignee=user)
+        .select_related("customer", "contact", "alert__rule", "step")
+    )
     for task in tasks:
         event = Event()
         event.add("uid", f"task-{task.pk}@relationship-cockpit")

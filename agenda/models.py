@@ -288,10 +288,22 @@ class Task(models.Model):
         if self.contact_id and self.contact.customer_id != self.customer_id:
             raise ValidationError({"contact": _("This person works for another customer.")})
 
+    def _written_for(self) -> tuple[tuple[str, str], tuple[str, str]] | None:
+        """((title, title_de), (text, text_de)) of the sequence step or alert rule this task
+        was made from, whose wording it keeps in the reader's language until a rep rewords
+        it."""
+        if self.step_id:
+            return (self.step.title, self.step.title_de), (self.step.text, self.step.text_de)
+        if self.alert_id:
+            rule = self.alert.rule
+            return (rule.name, rule.name_de), (rule.guidance, rule.guidance_de)
+        return None
+
     @property
     def display_title(self) -> str:
-        if self.step_id and self.title == self.step.title:
-            return self.step.localized_title  # as the sequence wrote it, in the reader's language
+        source = self._written_for()
+        if source and self.title and self.title in source[0]:
+            return in_readers_language(*source[0])
         if self.title:
             return self.title
         if self.origin == TaskOrigin.CADENCE:
@@ -300,8 +312,9 @@ class Task(models.Model):
 
     @property
     def display_notes(self) -> str:
-        if self.step_id and self.notes == self.step.text:
-            return self.step.localized_text
+        source = self._written_for()
+        if source and self.notes and self.notes in source[1]:
+            return in_readers_language(*source[1])
         return self.notes
 
     @property

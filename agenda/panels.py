@@ -15,7 +15,7 @@ def customer_agenda(request: HttpRequest, customer) -> RecordPanel:
     """The customer's agenda on its record: open tasks, action plans with their progress,
     running sequences and when the next contact is due."""
     tasks = Task.objects.filter(customer=customer).select_related(
-        "assignee", "contact", "alert", "step"
+        "assignee", "contact", "alert__rule", "step"
     )
     plans = customer.plans.select_related("responsible").annotate(
         measures_done=Count("measures", filter=Q(measures__status=TaskStatus.DONE)),

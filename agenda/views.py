@@ -45,7 +45,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
         Task.objects.visible_to(request.user)
         .open()
         .filter(assignee=person, due_on__lte=week_end)
-        .select_related("customer", "customer__kpi", "contact", "alert", "step")
+        .select_related("customer", "customer__kpi", "contact", "alert__rule", "step")
         # The most valuable customers first, so a long backlog starts where it matters.
         .order_by("customer__kpi__value_class", "due_on", "id")
     )
@@ -104,7 +104,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
 
 def visible_task(request: HttpRequest, task_id: int) -> Task:
     return get_object_or_404(
-        Task.objects.visible_to(request.user).select_related("customer", "alert", "step"),
+        Task.objects.visible_to(request.user).select_related("customer", "alert__rule", "step"),
         pk=task_id,
     )
 

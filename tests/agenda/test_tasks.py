@@ -125,6 +125,24 @@ class TestTaskFromAlert:
         record = client_a.get(alert.customer.get_absolute_url()).content.decode()
         assert f'Task: <a href="#task-{created.pk}">No purchase for long</a> · Open' in record
 
+    def test_a_task_from_an_alert_reads_in_the_readers_language(self, client_a, alert):
+        alert.rule.name_de, alert.rule.guidance_de = "Lange kein Kauf", "Nachbestellung anbieten."
+        alert.rule.save()
+        from_alert = task(alert.customer, origin="alert", alert=alert, title=alert.rule.name,
+                          notes=alert.rule.guidance)  # fmt: skip
+        reworded = task(alert.customer, origin="alert", alert=alert, title="Reorder call",
+                        notes="Ask for Mr Weber.")  # fmt: skip
+        url = reverse("agenda:my_day")
+        german = client_a.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+        english = client_a.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "<strong>Lange kein Kauf</strong>" in german
+        assert '<p class="small">Nachbestellung anbieten.</p>' in german
+        assert "<strong>No purchase for long</strong>" in english
+        assert ("<strong>Reorder call</strong>" in german, "Ask for Mr Weber." in german) == (
+            True, True,
+        )  # fmt: skip
+        assert (from_alert.title, reworded.title) == ("No purchase for long", "Reorder call")
+
     def test_completing_the_task_acknowledges_the_alert(self, client_a, rep_a, alert):
         follow_up = task(alert.customer, origin="alert", alert=alert, title="Reorder call")
         client_a.post(
