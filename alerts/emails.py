@@ -9,9 +9,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from alerts.choices import LEVEL_RANK, VALUE_CLASS_RANK
 from alerts.models import AlertEvent, Notification
+from cockpit.roles import sees_all_customers
 
 # A mail lists the reddest and most valuable customers; the rest are one link away in the
 # inbox. A mail of every alert of a whole book is a mail nobody reads.
@@ -54,6 +56,18 @@ def mail_items(notification: Notification) -> list[MailItem]:
     return sorted((item(e) for e in events), key=order)
 
 
+def _why_you_get_it(notification: Notification) -> str:
+    """The footer's reason, by who reads it: a rep's own customers, a manager's team, an
+    address a rule names, or an overview the reader chose."""
+    if notification.kind in ("daily", "weekly"):
+        return _("You get this overview because you chose it in your mail settings.")
+    if notification.user is None:
+        return _("You get this mail because a tolerance rule sends its alerts to this address.")
+    if sees_all_customers(notification.user):
+        return _("You get this mail because you lead the team that looks after these customers.")
+    return _("You get this mail because you look after these customers.")
+
+
 def make_message(notification: Notification) -> EmailMultiAlternatives:
     items = mail_items(notification)
     with translation.override(notification.language):
@@ -76,6 +90,8 @@ def make_message(notification: Notification) -> EmailMultiAlternatives:
             "digest": notification.kind in ("daily", "weekly"),
             "reminder": notification.kind in ("reminded", "copied_to_manager"),
             "site_url": settings.SITE_URL,
+            "why_you_get_it": _why_you_get_it(notification),
+            "team": notification.user is not None and sees_all_customers(notification.user),
         }
         subject = " ".join(render_to_string("emails/alerts_subject.txt", context).split())
         text = render_to_string("emails/alerts.txt", context)

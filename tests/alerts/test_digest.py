@@ -51,6 +51,8 @@ def test_a_manager_gets_a_daily_digest_of_all_open_alerts_red_first(book):
     body = message.body
     assert body.index("Other KG") < body.index("Yellow GmbH")
     assert body.index("Red AG") < body.index("Yellow GmbH")
+    assert body.startswith("Offene Alarme in Ihrem Team, rote zuerst.")
+    assert "Sie erhalten diese Übersicht, weil Sie sie in Ihren Mail-Einstellungen gewählt" in body
 
 
 def test_a_rep_digest_lists_only_their_customers(book, rep_a):
@@ -60,6 +62,7 @@ def test_a_rep_digest_lists_only_their_customers(book, rep_a):
     assert "Red AG" in message.body and "Yellow GmbH" in message.body
     assert "Other KG" not in message.body
     assert message.subject == "Relationship Cockpit digest: 2 open alerts (1 red, 1 yellow)"
+    assert message.body.startswith("Your open alerts, red ones first.")
 
 
 def test_the_digest_goes_out_once_a_day(book, rep_a):

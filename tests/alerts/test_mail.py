@@ -141,6 +141,7 @@ def test_managers_get_red_of_escalating_rules_at_once(rep_a):
     to_manager = [m for m in mail.outbox if m.to == [manager.email]]
     assert len(to_manager) == 1
     assert "Key account silent" in to_manager[0].body and "Plain" not in to_manager[0].body
+    assert "because you lead the team that looks after these customers." in to_manager[0].body
 
 
 def test_extra_addresses_get_their_rules_alerts(rep_a):
@@ -153,6 +154,13 @@ def test_extra_addresses_get_their_rules_alerts(rep_a):
         "rep_a@example.com",
         "sales-lead@example.com",
     ]
+    why = {m.to[0]: m.body.rsplit("Relationship Cockpit. ", 1)[1] for m in mail.outbox}
+    assert why["sales-lead@example.com"].startswith(
+        "You get this mail because a tolerance rule sends its alerts to this address."
+    )
+    assert why["rep_a@example.com"].startswith(
+        "You get this mail because you look after these customers."
+    )
 
 
 def test_an_smtp_outage_then_recovery_sends_each_mail_exactly_once(book):
@@ -223,9 +231,7 @@ def test_a_mail_lists_the_first_fifty_and_links_the_inbox_for_the_rest(rep_a, mo
     (message,) = mail.outbox
     assert message.subject == "Relationship Cockpit: 3 alerts (2 red, 1 yellow)"
     assert "A-1" in message.body and "A-3" in message.body and "(A-2)" not in message.body
-    assert (
-        "... and 1 more alert, in your alert inbox: http://127.0.0.1:8000/alerts/" in message.body
-    )
+    assert "... and 1 more alert in the alert inbox: http://127.0.0.1:8000/alerts/" in message.body
     assert message.body.rstrip().endswith("How often: http://127.0.0.1:8000/me/mail/")
 
 

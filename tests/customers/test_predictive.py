@@ -281,10 +281,12 @@ def test_a_book_without_purchases_runs_and_says_why_there_is_no_model():
                     "purchase, and not in the week since."),
         ("en", 1.2, "80 % likely still active: bought again on 1 day within 1 week of the first "
                     "purchase, the last time this week."),
-        ("de", 2.0, "Zu 80 % wahrscheinlich noch aktiv: kaufte an 1 weiteren Tag innerhalb von "
-                    "1 Woche nach dem ersten Kauf und in der Woche seither nicht mehr."),
-        ("de", 5.0, "Zu 80 % wahrscheinlich noch aktiv: kaufte an 1 weiteren Tag innerhalb von "
-                    "1 Woche nach dem ersten Kauf und in den 4 Wochen seither nicht mehr."),
+        ("de", 2.0, "Mit 80 % Wahrscheinlichkeit noch aktiv: kaufte an 1 weiteren Tag innerhalb "
+                    "von 1 Woche nach dem ersten Kauf und in der Woche seither nicht mehr."),
+        ("de", 1.2, "Mit 80 % Wahrscheinlichkeit noch aktiv: kaufte an 1 weiteren Tag innerhalb "
+                    "von 1 Woche nach dem ersten Kauf, zuletzt in dieser Woche."),
+        ("de", 5.0, "Mit 80 % Wahrscheinlichkeit noch aktiv: kaufte an 1 weiteren Tag innerhalb "
+                    "von 1 Woche nach dem ersten Kauf und in den 4 Wochen seither nicht mehr."),
     ],
 )  # fmt: skip
 def test_the_p_alive_sentence_counts_weeks_in_words_that_agree(language, age_weeks, expected):
