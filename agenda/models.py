@@ -110,8 +110,12 @@ class SequenceStep(models.Model):
 class SequenceEnrollment(models.Model):
     """A customer's run through a sequence, from entering the phase until leaving it."""
 
-    sequence = models.ForeignKey(Sequence, on_delete=models.CASCADE, related_name="enrollments")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    sequence = models.ForeignKey(
+        Sequence, verbose_name=_("sequence"), on_delete=models.CASCADE, related_name="enrollments"
+    )
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="+"
+    )
     started_on = models.DateField(_("started"))
     status = models.CharField(
         _("status"),
@@ -160,7 +164,7 @@ class ActionPlan(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.ACTIVE
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ActionPlanQuerySet.as_manager()
 
@@ -235,10 +239,20 @@ class Task(models.Model):
         related_name="measures",
     )
     enrollment = models.ForeignKey(
-        SequenceEnrollment, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+        SequenceEnrollment,
+        verbose_name=_("sequence run"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
     )
     step = models.ForeignKey(
-        SequenceStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        SequenceStep,
+        verbose_name=_("sequence step"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     interaction = models.OneToOneField(
         Interaction,
@@ -251,7 +265,12 @@ class Task(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("completed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = TaskQuerySet.as_manager()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alerts.evaluation import preview_counts
 from alerts.models import ToleranceRule
+from cockpit.people import name_people
 from customers.choices import Industry, LifecyclePhase, ValueClass
 from customers.forms import DateInput, sales_reps
 
@@ -62,6 +63,7 @@ class ToleranceRuleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owners"].queryset = sales_reps()
+        name_people(self.fields["owners"])
 
     def clean_extra_recipients(self) -> str:
         lines = [line.strip() for line in self.cleaned_data["extra_recipients"].splitlines()]

@@ -73,7 +73,7 @@ class ToleranceRule(models.Model):
         ),
     )
     # Events before this moment are never sent: setting a webhook does not replay history.
-    webhook_since = models.DateTimeField(null=True, blank=True, editable=False)
+    webhook_since = models.DateTimeField(_("webhook since"), null=True, blank=True, editable=False)
     extra_recipients = models.TextField(
         _("extra addresses"), blank=True, help_text=_("E-mail addresses, one per line.")
     )
@@ -84,8 +84,8 @@ class ToleranceRule(models.Model):
         _("evaluations back in band before it resolves"), default=1
     )
     enabled = models.BooleanField(_("on"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("tolerance rule")
@@ -312,6 +312,8 @@ class RuleState(models.Model):
     evaluation = models.BigIntegerField(help_text="KPI run evaluated last")
 
     class Meta:
+        verbose_name = _("rule state")
+        verbose_name_plural = _("rule states")
         constraints = [
             models.UniqueConstraint(fields=["rule", "customer"], name="rulestate_one_per_pair")
         ]
@@ -410,14 +412,18 @@ class WebhookDelivery(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    event = models.OneToOneField(AlertEvent, on_delete=models.CASCADE, related_name="webhook")
-    url = models.URLField(max_length=500)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    retry_after = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    event = models.OneToOneField(
+        AlertEvent, verbose_name=_("alert event"), on_delete=models.CASCADE, related_name="webhook"
+    )
+    url = models.URLField(_("address"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    retry_after = models.DateTimeField(_("retry after"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("webhook delivery")

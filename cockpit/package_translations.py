@@ -1,5 +1,6 @@
 """German for the words of the packages whose pages admins see, which ship no German of
-their own (django-auditlog's audit log; the token app's name of Django REST framework).
+their own (django-auditlog's audit log; the token app's name of Django REST framework),
+or German in another register than ours (Django's "du" where we say "Sie").
 
 Listed here with gettext_noop so that makemessages keeps them in the project's catalogue,
 which Django consults before any package's. Nothing imports this module.
@@ -42,6 +43,8 @@ PACKAGE_WORDS = [
     gettext_noop("system"),
     gettext_noop("No field changes"),
     gettext_noop("No log entries found."),
+    # Django's own German says "du" here, where every other page says "Sie"
+    gettext_noop("Enter a valid email address."),
     # Django REST framework's token app
     gettext_noop("Auth Token"),
     gettext_noop("Tokens"),

@@ -160,6 +160,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# The empty choice of every list filter (django-filter): "All" instead of dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: a request without valid credentials gets 401 with

@@ -113,3 +113,11 @@ def test_the_list_sorts_by_segment_name_in_the_readers_language(client_a, rep_a)
     assert numbers("en", "segment") == ["S-1", "S-2", "S-3"]  # At risk, Champions, Lost
     assert numbers("de", "segment") == ["S-2", "S-1", "S-3"]  # Champions, Gefährdet, Verloren
     assert numbers("de", "-segment") == ["S-3", "S-1", "S-2"]
+
+
+def test_the_list_filters_offer_all_as_their_empty_choice(client_a, rep_a):
+    english = client_a.get(reverse("customers:list")).content.decode()
+    german = client_a.get(reverse("customers:list"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert '<option value="" selected>All</option>' in english
+    assert '<option value="" selected>Alle</option>' in german
+    assert "---------" not in english + german

@@ -194,3 +194,14 @@ def test_a_contact_in_the_future_is_refused(client_a, customer_a):
         "A contact that has not happened yet is a task: plan it on My day."
     ]
     assert Interaction.objects.count() == 0
+
+
+def test_a_german_form_error_addresses_the_rep_formally(client_a, customer_a):
+    response = client_a.post(
+        reverse("customers:contact_create", args=[customer_a.number]),
+        {"name": "Neue Ansprechpartnerin", "email": "keine-adresse"},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert response.context["form"].errors["email"] == [
+        "Geben Sie eine gültige E-Mail-Adresse ein."
+    ]
