@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from django.db.models import Case, DecimalField, F, Sum, When
 from django.db.models.functions import TruncMonth
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from customers.choices import PURCHASE_KINDS
@@ -34,6 +35,14 @@ def monthly_revenue(customer: Customer, as_of: dt.date, months: int = 24) -> pd.
     return series
 
 
+def amount_axis() -> dict:
+    """Tick labels of an axis of amounts: English short forms (20k, 3M); German readers get
+    whole numbers (20.000), as plotly's short forms are English words."""
+    if get_language() == "de":
+        return {"tickformat": ",.0f", "automargin": True}
+    return {"tickformat": "~s"}
+
+
 def revenue_sparkline(series: pd.Series) -> str:
     """A small bar chart as plotly JSON."""
     figure = go.Figure(
@@ -49,7 +58,7 @@ def revenue_sparkline(series: pd.Series) -> str:
         height=120,
         margin={"l": 30, "r": 5, "t": 5, "b": 20},
         xaxis={"showgrid": False, "tickformat": "%b %y", "nticks": 4},  # month names: the locale
-        yaxis={"showgrid": False, "nticks": 3, "rangemode": "tozero"},
+        yaxis={"showgrid": False, "nticks": 3, "rangemode": "tozero"} | amount_axis(),
         plot_bgcolor="white",
         paper_bgcolor="white",
         showlegend=False,

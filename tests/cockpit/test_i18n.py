@@ -52,3 +52,21 @@ def test_kpis_and_badges_read_in_german(client_a, customer_a):
     assert "Tage seit letztem Kauf" in content
     assert "Wertklasse A" in content
     assert "29 Tage" in content
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "ticks"),
+    [
+        ("en", ["1,271,092 EUR<br>34.9 %", "2,370,000 EUR<br>65.1 %"], "~s"),
+        ("de", ["1.271.092 EUR<br>34,9 %", "2.370.000 EUR<br>65,1 %"], ",.0f"),
+    ],
+)
+def test_chart_numbers_read_as_the_reader_writes_them(language, expected, ticks):
+    import pandas as pd
+
+    from cockpit.figures import _slice_texts
+    from customers.charts import amount_axis
+
+    with translation.override(language):
+        assert _slice_texts(pd.Series([1_271_091.9, 2_370_000]), money=True) == expected
+        assert amount_axis()["tickformat"] == ticks
