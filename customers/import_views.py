@@ -22,7 +22,13 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportJob.Kind.choices)
-    file = forms.FileField(label=_("File (CSV in UTF-8, or Excel .xlsx)"))
+    file = forms.FileField(
+        label=_("File (CSV in UTF-8, or Excel .xlsx)"),
+        help_text=_(
+            "Commas or semicolons between the columns; in a file with semicolons, a comma "
+            "before the cents (as German Excel saves CSV)."
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -20,12 +20,23 @@ from customers.choices import (
 class Column:
     name: str
     required: bool
-    type: str  # text, date, datetime, amount, choice, bool, int
+    type: str  # text, date, datetime, amount, choice, bool, int, user
     help: object  # a lazy translation
     example: str
     choices: tuple[str, ...] = ()
+    labels: tuple[tuple[str, object], ...] = ()  # (value, lazy label): labels count too
     max_length: int | None = None
     pattern: str | None = None  # a regular expression every value must match
+
+
+def choice(name: str, required: bool, help: object, example: str, options) -> Column:
+    """A column of one of ``options`` (a TextChoices class): its value, or its label in
+    English or German ("Firma" for company)."""
+    return Column(name, required, "choice", help, example, tuple(options.values),
+                  labels=tuple(options.choices))  # fmt: skip
+
+
+DATE_HELP = _("YYYY-MM-DD or DD.MM.YYYY.")
 
 
 @dataclass(frozen=True)
@@ -71,20 +82,23 @@ TRANSACTIONS = Layout(
             "Weber Logistik GmbH",
             max_length=200,
         ),
-        Column("kind", True, "choice", _("What it is."), "invoice", tuple(TransactionKind.values)),
-        Column("occurred_on", True, "date", _("YYYY-MM-DD."), "2026-11-20"),
+        choice("kind", True, _("What it is."), "invoice", TransactionKind),
+        Column("occurred_on", True, "date", DATE_HELP, "2026-11-20"),
         Column(
             "amount",
             True,
             "amount",
-            _("Positive, at most two decimals, dot as separator."),
+            _(
+                "Positive, at most two decimals, a dot before them (a comma in a file "
+                "separated by semicolons)."
+            ),
             "1250.50",
         ),
         Column("currency", False, "text", _("ISO code, default EUR."), "EUR"),
         SOURCE,
         EXTERNAL_REF,
-        Column("due_on", False, "date", _("YYYY-MM-DD."), "2026-12-20"),
-        Column("paid_on", False, "date", _("YYYY-MM-DD."), ""),
+        Column("due_on", False, "date", DATE_HELP, "2026-12-20"),
+        Column("paid_on", False, "date", DATE_HELP, ""),
     ),
     key=("source", "external_ref"),
 )
@@ -98,17 +112,13 @@ INTERACTIONS = Layout(
             "occurred_at",
             True,
             "datetime",
-            _("YYYY-MM-DD HH:MM (local time) or ISO 8601 with offset."),
+            _("YYYY-MM-DD HH:MM or DD.MM.YYYY HH:MM (local time), or ISO 8601 with offset."),
             "2026-11-20 09:15",
         ),
-        Column("channel", True, "choice", _("How."), "phone", tuple(Channel.values)),
-        Column(
-            "direction", True, "choice", _("Who started it."), "inbound", tuple(Direction.values)
-        ),
-        Column(
-            "kind", False, "choice", _("Default contact."), "contact", tuple(InteractionKind.values)
-        ),
-        Column("rating", False, "choice", _("Default neutral."), "positive", tuple(Rating.values)),
+        choice("channel", True, _("How."), "phone", Channel),
+        choice("direction", True, _("Who started it."), "inbound", Direction),
+        choice("kind", False, _("Default contact."), "contact", InteractionKind),
+        choice("rating", False, _("Default neutral."), "positive", Rating),
         Column("satisfaction", False, "int", _("1 to 5."), "4"),
         Column("summary", False, "text", _("What was said."), "Asked for the 2027 price list"),
         SOURCE,
@@ -133,12 +143,10 @@ CUSTOMERS = Layout(
         Column(
             "name", True, "text", _("Company or person."), "Weber Logistik GmbH", max_length=200
         ),
-        Column(
-            "kind", False, "choice", _("Default company."), "company", tuple(CustomerKind.values)
-        ),
-        Column("industry", False, "choice", "", "logistics", tuple(Industry.values)),
-        Column("owner", False, "text", _("The responsible rep's username."), "rep1"),
-        Column("customer_since", False, "date", _("YYYY-MM-DD."), "2019-04-01"),
+        choice("kind", False, _("Default company."), "company", CustomerKind),
+        choice("industry", False, "", "logistics", Industry),
+        Column("owner", False, "user", _("The responsible rep's username."), "rep1"),
+        Column("customer_since", False, "date", DATE_HELP, "2019-04-01"),
         Column("contact_opt_out", False, "bool", _("yes / no (default no)."), "no"),
         Column("notes", False, "text", "", ""),
     ),

@@ -65,23 +65,48 @@ def test_every_line_with_too_few_or_too_many_cells_is_named():
     assert nothing_written()
 
 
-def test_a_file_separated_by_semicolons_is_told_to_come_as_a_workbook():
-    content = HEADER.replace(",", ";").encode() + b"K-1;A GmbH;invoice;2026-01-15;10,00;EUR;R-1;\n"
-    assert problems_of("transactions", content) == [
-        "line 1: The columns are separated by semicolons, as German Excel saves CSV: upload the "
-        "Excel workbook (.xlsx) instead, or save the CSV with commas."
+def test_a_file_as_german_excel_saves_it_imports_like_any_other():
+    """Semicolons, decimal commas, DD.MM.YYYY dates and German names of the choices, as
+    German Excel writes a sheet and as the list export writes it for German readers."""
+    content = (HEADER.replace(",", ";")
+               + "K-1;Müller GmbH;Rechnung;15.01.2026;1.250,50;EUR;R-1;1.2.2026\n"
+               + "K-1;;order;2026-01-16;12,5;;R-2;\n").encode()  # fmt: skip
+    assert run_import("transactions", content, "export.csv", recompute=False).created == 2
+    rows = Transaction.objects.order_by("external_ref").values_list(
+        "kind", "occurred_on", "amount", "due_on"
+    )
+    assert [(k, str(o), str(a), str(d)) for k, o, a, d in rows] == [
+        ("invoice", "2026-01-15", "1250.50", "2026-02-01"),
+        ("order", "2026-01-16", "12.50", "None"),
+    ]
+
+
+def test_customers_take_german_names_of_kind_and_industry_and_all_problems_at_once():
+    make_user("rep1", None)
+    content = (b"number;name;kind;industry;owner;customer_since\n"
+               b"K-1;Weber Logistik GmbH;Firma;Logistik;rep1;01.04.2019\n")  # fmt: skip
+    run_import("customers", content, "kunden.csv")
+    weber = Customer.objects.get()
+    assert (weber.kind, weber.industry, str(weber.customer_since)) == (
+        "company", "logistics", "2019-04-01",
+    )  # fmt: skip
+    bad = b"number,name,kind,owner\nK 3,Gamma,Verein,nobody\n"
+    assert problems_of("customers", bad) == [
+        "line 2, field kind: 'Verein' is not one of company, person",
+        "line 2, field number: 'K 3': use letters, digits, dots, dashes and underscores only",
+        "line 2, field owner: no user 'nobody'",
     ]
 
 
 def test_every_bad_field_of_every_row_is_reported():
     content = (HEADER
                + "K-1,,invoice,2026-01-15,10.00,EUR,R-1,2026-02-30\n"
-               + "K-1,,invoice,15.01.2026,-3,EUR,R-2,\n"
+               + "K-1,,invoice,15/01/2026,-3,EUR,R-2,\n"
                + ",,order,2026-01-17,1.005,EUR,R-3,\n").encode()  # fmt: skip
     assert problems_of("transactions", content) == [
-        "line 2, field due_on: '2026-02-30' is not a date (YYYY-MM-DD)",
+        "line 2, field due_on: '2026-02-30' is not a date (YYYY-MM-DD or DD.MM.YYYY)",
         "line 3, field amount: '-3' is not a positive amount with at most two decimals",
-        "line 3, field occurred_on: '15.01.2026' is not a date (YYYY-MM-DD)",
+        "line 3, field occurred_on: '15/01/2026' is not a date (YYYY-MM-DD or DD.MM.YYYY)",
         "line 4, field amount: '1.005' is not a positive amount with at most two decimals",
         "line 4, field customer_number: missing",
     ]
@@ -168,7 +193,7 @@ def test_customers_are_created_then_updated_only_where_changed():
         "retail",
     )
     assert Customer.objects.get(number="K-2").contact_opt_out is True
-    bad = b"number,name,owner\nK 3,Gamma,nobody\n"
+    bad = b"number,name,owner\nK 3,Gamma,rep1\n"
     assert problems_of("customers", bad) == [
         "line 2, field number: 'K 3': use letters, digits, dots, dashes and underscores only"
     ]

@@ -56,7 +56,10 @@ def test_a_bad_row_names_line_and_field_and_nothing_is_written(tmp_path):
     message = str(error.value)
     assert "Nothing was imported. 4 problem(s)" in message
     assert "line 3, field kind: 'refund' is not one of" in message
-    assert "line 4, field occurred_on: '2026-13-01' is not a date (YYYY-MM-DD)" in message
+    assert (
+        "line 4, field occurred_on: '2026-13-01' is not a date (YYYY-MM-DD or DD.MM.YYYY)"
+        in message
+    )
     assert "line 4, field amount: '-5' is not a positive amount" in message
     assert "line 4, field currency: 'EURO' is not an ISO code" in message
     assert Customer.objects.count() == 0 and Transaction.objects.count() == 0

@@ -29,14 +29,14 @@ def test_reps_cannot_import(client_a):
 def test_a_bad_file_shows_every_problem_in_a_table_and_writes_nothing(
     client_manager, django_capture_on_commit_callbacks
 ):
-    bad = GOOD.replace(b"2026-01-16", b"16.01.2026").replace(b"10.00", b"-10")
+    bad = GOOD.replace(b"2026-01-16", b"16.13.2026").replace(b"10.00", b"-10")
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client_manager, bad)
     job = ImportJob.objects.get()
     page = client_manager.get(response.url).content.decode()
     assert (job.status, job.problem_count) == ("invalid", 2)
     assert "2 problems: nothing was written." in page
-    assert "<td>occurred_on</td><td><code>16.01.2026</code></td>" in page
+    assert "<td>occurred_on</td><td><code>16.13.2026</code></td>" in page
     assert not Transaction.objects.exists()
 
 
@@ -88,9 +88,9 @@ def test_problems_speak_the_language_the_uploader_switched_to(
     client_manager.post(reverse("set_language"), {"language": "de", "next": "/"})
     assert manager.profile.language == "de"
     with django_capture_on_commit_callbacks(execute=True):
-        upload(client_manager, GOOD.replace(b"2026-01-16", b"16.01.2026"))
+        upload(client_manager, GOOD.replace(b"2026-01-16", b"16.13.2026"))
     assert ImportJob.objects.get().problems[0]["message"] == (
-        "'16.01.2026' ist kein Datum (JJJJ-MM-TT)"
+        "'16.13.2026' ist kein Datum (TT.MM.JJJJ oder JJJJ-MM-TT)"
     )
 
 
@@ -99,10 +99,10 @@ def test_problems_speak_the_language_of_the_page_the_file_came_from(
 ):
     UserProfile.objects.update_or_create(user=manager, defaults={"language": "en"})
     with django_capture_on_commit_callbacks(execute=True):
-        upload(client_manager, GOOD.replace(b"2026-01-16", b"16.01.2026"),
+        upload(client_manager, GOOD.replace(b"2026-01-16", b"16.13.2026"),
                HTTP_ACCEPT_LANGUAGE="de")  # fmt: skip
     assert ImportJob.objects.get().problems[0]["message"] == (
-        "'16.01.2026' ist kein Datum (JJJJ-MM-TT)"
+        "'16.13.2026' ist kein Datum (TT.MM.JJJJ oder JJJJ-MM-TT)"
     )
 
 

@@ -14,7 +14,7 @@ def test_a_manager_uploads_sees_the_dry_run_fixes_the_file_and_imports_it(page, 
     make_user("manager1", Role.MANAGER)
     bad = tmp_path / "erp-export.csv"
     bad.write_text(HEADER + "K-1,Weber Logistik GmbH,invoice,2026-11-20,1250.50,INV-1\n"
-                   "K-2,Roth AG,invoice,20.11.2026,-3,INV-2\n")  # fmt: skip
+                   "K-2,Roth AG,invoice,20/11/2026,-3,INV-2\n")  # fmt: skip
     log_in(page, "manager1", PASSWORD)
     page.goto("/imports/")
     page.select_option("#id_kind", "transactions")
@@ -22,7 +22,7 @@ def test_a_manager_uploads_sees_the_dry_run_fixes_the_file_and_imports_it(page, 
     page.click("text=Upload and check")
     problems = page.locator("#import-problems")
     assert "2 problems: nothing was written." in page.locator("#import-status").inner_text()
-    assert "'20.11.2026' is not a date (YYYY-MM-DD)" in problems.inner_text()
+    assert "'20/11/2026' is not a date (YYYY-MM-DD or DD.MM.YYYY)" in problems.inner_text()
     assert "'-3' is not a positive amount" in problems.inner_text()
     save_screenshot(page, "import-dry-run-problems")
     assert not Transaction.objects.exists()
