@@ -8,6 +8,7 @@ database. Django opens a fresh connection for the next request, so the product r
 by itself once the database is back.
 """
 
+import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
@@ -17,6 +18,17 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 RETRY_AFTER_SECONDS = 30
+
+
+class ClientErrorsWithoutTrace(logging.Filter):
+    """A 403 or 404 is an answer, not a fault: logged as its one line, without the
+    traceback of the PermissionDenied or Http404 behind it. Server errors keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", 500) < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -87,3 +87,35 @@ def test_the_embedded_default_needs_no_services(settings):
         timeout=60,
     )
     assert probe.stdout.split() == ["django.db.backends.sqlite3", "True", "False"]
+
+
+@pytest.mark.django_db
+def test_a_refused_page_is_logged_as_one_line_and_a_server_error_with_its_traceback(client_a):
+    import logging
+
+    from django.urls import reverse
+
+    class Keep(logging.Handler):
+        records: list[logging.LogRecord] = []
+
+        def emit(self, record):
+            self.records.append(record)
+
+    keep = Keep()
+    request_log = logging.getLogger("django.request")
+    request_log.addHandler(keep)
+    try:
+        assert client_a.get(reverse("alerts:rules")).status_code == 403
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            request_log.error("Internal Server Error: /x", exc_info=True,
+                              extra={"status_code": 500})  # fmt: skip
+    finally:
+        request_log.removeHandler(keep)
+    refused, failed = keep.records
+    assert (refused.getMessage(), refused.exc_info) == (
+        "Forbidden (Permission denied): /alerts/rules/",
+        None,
+    )
+    assert failed.exc_info is not None
