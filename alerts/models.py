@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alerts.choices import VALUE_CLASS_RANK, AlertState, Direction, EventKind, Level
 from cockpit.wording import in_readers_language
@@ -395,9 +396,17 @@ class Notification(models.Model):
             )
         ]
 
+    KIND_LABELS = {
+        "immediate": pgettext_lazy("one mail", "Alert mail"),
+        "daily": _("Daily digest"),
+        "weekly": _("Weekly digest"),
+        "reminded": _("Reminder"),
+        "copied_to_manager": _("Copy to the manager"),
+    }
+
     def __str__(self) -> str:
-        return _("%(kind)s mail to %(email)s (%(status)s)") % {
-            "kind": self.kind,
+        return _("%(kind)s to %(email)s (%(status)s)") % {
+            "kind": self.KIND_LABELS.get(self.kind, self.kind),
             "email": self.email,
             "status": self.get_status_display(),
         }

@@ -45,6 +45,30 @@ PACKAGE_WORDS = [
     gettext_noop("No log entries found."),
     # Django's own German says "du" here, where every other page says "Sie"
     gettext_noop("Enter a valid email address."),
+    # Django's admin and auth words its German catalogue leaves empty (Django 5.2)
+    gettext_noop("Conflicting form data submitted. Please try again."),
+    gettext_noop("Password-based authentication was disabled."),
+    gettext_noop("Set password: %s"),
+    gettext_noop("Reset password"),
+    gettext_noop("Set password"),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. If disabled, "
+        "they may still be able to authenticate using other backends, such as Single Sign-On "
+        "or LDAP."
+    ),
+    gettext_noop("Password-based authentication"),
+    gettext_noop("Enabled"),
+    gettext_noop("Disabled"),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),  # noqa: RUF001 (Django's msgid)
+    gettext_noop("Enable password-based authentication for this user by setting a password."),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),  # noqa: RUF001 (Django's msgid)
+    gettext_noop(
+        "This action will <strong>enable</strong> password-based authentication for this user."
+    ),
+    gettext_noop("Disable password-based authentication"),
+    gettext_noop("Enable password-based authentication"),
+    gettext_noop("In case you’ve forgotten, you are:"),  # noqa: RUF001 (Django's msgid)
+    gettext_noop("%(model)s instance with %(field)s %(value)r is not a valid choice."),
     # Django REST framework's token app
     gettext_noop("Auth Token"),
     gettext_noop("Tokens"),

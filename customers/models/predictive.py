@@ -6,6 +6,8 @@ history and scores, which the KPI engine copies into CustomerKPI.
 """
 
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customers.models.customers import Customer
@@ -60,7 +62,10 @@ class PredictiveModel(models.Model):
         get_latest_by = "fitted_at"
 
     def __str__(self) -> str:
-        return f"BG/NBD as of {self.as_of} ({self.get_status_display()})"
+        return gettext("BG/NBD as of %(date)s (%(status)s)") % {
+            "date": date_format(self.as_of, "SHORT_DATE_FORMAT"),
+            "status": self.get_status_display(),
+        }
 
     @property
     def fitted(self) -> bool:
