@@ -30,6 +30,10 @@ class TaskForm(forms.ModelForm):
         name_people(self.fields["assignee"])
         self.fields["assignee"].required = True
         self.fields["contact"].queryset = customer.contacts.filter(contact_opt_out=False)
+        if self.instance.pk and not self.is_bound:
+            # Words a sequence step or an alert rule gave the task, in the reader's language.
+            self.initial["title"] = self.instance.title and self.instance.display_title
+            self.initial["notes"] = self.instance.display_notes
         if self.instance.pk and not self.instance.title:
             # A cadence task is named by its kind ("Contact due: visit", in the reader's
             # language) until someone gives it a title of its own.

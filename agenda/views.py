@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -7,7 +8,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,6 +18,7 @@ from agenda.forms import ActionPlanForm, CancelTaskForm, CompleteTaskForm, TaskF
 from agenda.models import ActionPlan, Task
 from alerts.choices import AlertState
 from alerts.models import Alert
+from cockpit.models import UserProfile
 from cockpit.navigation import redirect_back
 from cockpit.roles import is_manager
 from customers.models import Customer
@@ -207,5 +209,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = calendar.user_for_token(token)
     if user is None:
         raise Http404("unknown calendar")
-    body = calendar.tasks_calendar(user, request.build_absolute_uri("/").rstrip("/"))
+    # Calendar apps send no language: the feed speaks the one the user chose in the cockpit.
+    profile = UserProfile.objects.filter(user=user).first()
+    with translation.override(profile.language if profile else settings.LANGUAGE_CODE):
+        body = calendar.tasks_calendar(user, request.build_absolute_uri("/").rstrip("/"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -64,6 +64,10 @@ class ToleranceRuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owners"].queryset = sales_reps()
         name_people(self.fields["owners"])
+        for name in ("yellow_bound", "red_bound"):  # 90, not 90.0
+            bound = self.initial.get(name)
+            if isinstance(bound, float) and bound.is_integer():
+                self.initial[name] = int(bound)
 
     def clean_extra_recipients(self) -> str:
         lines = [line.strip() for line in self.cleaned_data["extra_recipients"].splitlines()]

@@ -288,7 +288,10 @@ class AlertEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.level_before} → {self.level_after})"
+        return (
+            f"{self.get_kind_display()} "
+            f"({self.get_level_before_display()} → {self.get_level_after_display()})"
+        )
 
 
 class RuleState(models.Model):

@@ -4,6 +4,7 @@ every row and field, then write all or nothing. See layouts.py for the column la
 import time
 from collections.abc import Callable
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from customers.imports.checks import ImportFailed, Problem, check, read_table
@@ -35,5 +36,6 @@ def run_import(
     progress(45, _("writing"))
     result = write(layout, frame, dry_run=dry_run, recompute=recompute, progress=progress,
                    actor_id=actor_id, filename=filename)  # fmt: skip
-    progress(100, _("done in %(seconds)s s") % {"seconds": f"{time.perf_counter() - started:.1f}"})
+    seconds = number_format(time.perf_counter() - started, decimal_pos=1)
+    progress(100, _("done in %(seconds)s s") % {"seconds": seconds})
     return result

@@ -198,6 +198,8 @@ def _check_column(frame: pd.DataFrame, column: Column, decimal_comma: bool) -> l
         known = values.str.lower().map(_choice_lookup(column))
         wrong = present & known.isna()
         allowed = ", ".join(sorted(column.choices))
+        if translation.get_language() != "en" and column.labels:  # Rechnung (invoice), ...
+            allowed = ", ".join(sorted(f"{label} ({value})" for value, label in column.labels))
         problems += _problems(
             frame,
             wrong,

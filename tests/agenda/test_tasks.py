@@ -11,6 +11,7 @@ from agenda.calendar import feed_url
 from agenda.models import ActionPlan, ContactCadence, Task
 from alerts.evaluation import evaluate
 from alerts.models import Alert, ToleranceRule
+from cockpit.models import UserProfile
 from customers.kpis import runs
 from customers.models import CustomerKPI, Interaction
 from tests.agenda.test_cadence import touch
@@ -142,6 +143,11 @@ class TestTaskFromAlert:
             True, True,
         )  # fmt: skip
         assert (from_alert.title, reworded.title) == ("No purchase for long", "Reorder call")
+        edit = reverse("agenda:task_edit", args=[from_alert.pk])
+        form = client_a.get(edit, HTTP_ACCEPT_LANGUAGE="de").context["form"]
+        assert (form["title"].value(), form["notes"].value()) == (
+            "Lange kein Kauf", "Nachbestellung anbieten.",
+        )  # fmt: skip
 
     def test_completing_the_task_acknowledges_the_alert(self, client_a, rep_a, alert):
         follow_up = task(alert.customer, origin="alert", alert=alert, title="Reorder call")
@@ -219,6 +225,14 @@ def test_the_calendar_feed_lists_the_users_open_tasks(client, rep_a, customer_a)
     assert "DTSTART;VALUE=DATE:20260702" in body
     assert "Done already" not in body
     assert client.get("/agenda/calendar/forged.ics").status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_calendar_feed_speaks_the_language_the_user_chose(client, rep_a, customer_a):
+    UserProfile.objects.create(user=rep_a, language="de")
+    task(customer_a, origin="cadence", kind="visit", title="")
+    body = client.get(feed_url(rep_a)).content.decode()  # calendar apps send no language
+    assert "SUMMARY:Kontakt fällig: Besuch · Alpha Maschinenbau GmbH" in body
 
 
 @time_machine.travel(NOW, tick=False)

@@ -145,3 +145,15 @@ def test_a_saved_rule_is_applied_at_once_to_the_latest_kpi_run(
     assert sorted(alerts.values_list("level", flat=True)) == [
         "red", "yellow", "yellow",
     ]  # fmt: skip
+
+
+def test_the_rule_form_and_list_show_whole_bounds_without_decimals(client_admin):
+    rule = ToleranceRule.objects.create(
+        name="Slow payer", kpi="payment_delay_days", direction="too_high", yellow_bound=90,
+        red_bound=180.5,
+    )  # fmt: skip
+    form = client_admin.get(reverse("alerts:rule_update", args=[rule.pk])).context["form"]
+    assert (form["yellow_bound"].value(), form["red_bound"].value()) == (90, 180.5)
+    listing = client_admin.get(reverse("alerts:rules"), HTTP_ACCEPT_LANGUAGE="de").content
+    assert '<td class="num">90</td>' in listing.decode()
+    assert '<td class="num">180,50</td>' in listing.decode()

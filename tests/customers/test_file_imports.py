@@ -234,3 +234,13 @@ def test_the_audit_log_lists_who_imported_which_customers():
         ("Beta KG", "update", None, {"import": ["", "c2.csv"]}),
         ("K-9", "create", "anna", {"import": ["", "t.csv"]}),
     ]
+
+
+def test_a_german_reader_is_offered_the_choices_by_their_german_names():
+    from django.utils import translation
+
+    with translation.override("de"):
+        problems = problems_of("customers", b"number,name,kind\nK-1,Gamma,Verein\n")
+    assert problems == [
+        "line 2, field kind: 'Verein' ist keiner von Firma (company), Privatperson (person)"
+    ]
