@@ -61,7 +61,7 @@ def segment_names() -> dict[int | None, str]:
     return names
 
 
-def _slice_texts(values: pd.Series, money: bool) -> list[str]:
+def _slice_texts(values: pd.Series, money: bool, between: str = "<br>") -> list[str]:
     """Value and share of each slice as the reader writes numbers (German: 1.271.092 EUR,
     34,9 %), which plotly's own formats cannot (no space before %, no currency)."""
     total = float(values.sum()) or 1.0
@@ -71,8 +71,12 @@ def _slice_texts(values: pd.Series, money: bool) -> list[str]:
         if money:
             amount = f"{amount} {settings.KPI_CURRENCY}"
         share = number_format(round(100 * float(value) / total, 1), decimal_pos=1)
-        texts.append(f"{amount}<br>{share} %")
+        texts.append(f"{amount}{between}{share} %")
     return texts
+
+
+def _percent_suffix() -> str:
+    return " %" if get_language() == "de" else "%"
 
 
 def alert_colour_pie(cockpit: Cockpit, measure: str) -> str:
@@ -248,8 +252,8 @@ def concentration_curve(cockpit: Cockpit) -> str:
         line={"dash": "dot", "color": "#9aa5b1"}, hoverinfo="skip",
     )  # fmt: skip
     return _layout(
-        figure, height=260, xaxis={"ticksuffix": "%", "range": [0, 100]},
-        yaxis={"ticksuffix": "%", "range": [0, 100]}, legend={"orientation": "h"},
+        figure, height=260, xaxis={"ticksuffix": _percent_suffix(), "range": [0, 100]},
+        yaxis={"ticksuffix": _percent_suffix(), "range": [0, 100]}, legend={"orientation": "h"},
     )  # fmt: skip
 
 
@@ -264,9 +268,9 @@ def phase_funnel(cockpit: Cockpit) -> str:
     figure = go.Figure(
         go.Funnel(
             y=frame["label"], x=frame["customers"], customdata=frame["url"],
-            marker={"color": COLOURS["brand"]}, textinfo="value+percent total",
-            hovertemplate=_("%{y}: %{x:,} customers, %{percentTotal:.1%} of all")
-            + "<extra></extra>",
+            marker={"color": COLOURS["brand"]},
+            text=_slice_texts(frame["customers"], money=False, between=" · "),
+            textinfo="text", hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )  # fmt: skip
     return _layout(figure, height=300, margin={"l": 110, "r": 10, "t": 10, "b": 20})

@@ -36,11 +36,11 @@ def monthly_revenue(customer: Customer, as_of: dt.date, months: int = 24) -> pd.
 
 
 def amount_axis() -> dict:
-    """Tick labels of an axis of amounts: English short forms (20k, 3M); German readers get
+    """Tick labels of an axis of amounts: English short forms (20k, 8.73M); German readers get
     whole numbers (20.000), as plotly's short forms are English words."""
     if get_language() == "de":
         return {"tickformat": ",.0f", "automargin": True}
-    return {"tickformat": "~s"}
+    return {"tickformat": ".3~s"}
 
 
 def revenue_sparkline(series: pd.Series) -> str:

@@ -57,7 +57,7 @@ def test_kpis_and_badges_read_in_german(client_a, customer_a):
 @pytest.mark.parametrize(
     ("language", "expected", "ticks"),
     [
-        ("en", ["1,271,092 EUR<br>34.9 %", "2,370,000 EUR<br>65.1 %"], "~s"),
+        ("en", ["1,271,092 EUR<br>34.9 %", "2,370,000 EUR<br>65.1 %"], ".3~s"),
         ("de", ["1.271.092 EUR<br>34,9 %", "2.370.000 EUR<br>65,1 %"], ",.0f"),
     ],
 )
