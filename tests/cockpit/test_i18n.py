@@ -70,3 +70,17 @@ def test_chart_numbers_read_as_the_reader_writes_them(language, expected, ticks)
     with translation.override(language):
         assert _slice_texts(pd.Series([1_271_091.9, 2_370_000]), money=True) == expected
         assert amount_axis()["tickformat"] == ticks
+
+
+@pytest.mark.django_db
+def test_the_admins_user_page_names_managers_by_name_and_reads_in_german(admin_user, manager):
+    from tests.conftest import logged_in
+
+    manager.first_name, manager.last_name = "Martina", "Hoffmann"
+    manager.save()
+    client = logged_in(admin_user)
+    page = client.get(
+        f"/admin/auth/user/{admin_user.pk}/change/", HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    assert f'<option value="{manager.pk}">Martina Hoffmann</option>' in page
+    assert "Passwort zurücksetzen" in page
