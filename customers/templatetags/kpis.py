@@ -44,8 +44,10 @@ def format_kpi(name: str, value) -> str:
     if unit == Unit.MONEY:
         amount = number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True)
         return f"{amount} {settings.KPI_CURRENCY}"
-    if unit == Unit.PERCENT:
-        return f"{number_format(round(float(value), 1), decimal_pos=1, use_l10n=True)} %"
+    if unit == Unit.PERCENT:  # a tenth only when there is one: -40 %, 12,5 %
+        percent = round(float(value), 1) + 0.0  # + 0.0: no "-0 %"
+        places = 0 if percent.is_integer() else 1
+        return f"{number_format(percent, decimal_pos=places, use_l10n=True)} %"
     if unit == Unit.PROBABILITY:
         return f"{number_format(round(100 * float(value)), decimal_pos=0, use_l10n=True)} %"
     if unit == Unit.NUMBER:

@@ -97,6 +97,13 @@ def test_average_days_show_a_tenth_only_when_there_is_one():
         assert format_kpi("payment_delay_days", 1.04) == "1 day"
 
 
+def test_percentages_show_a_tenth_only_when_there_is_one():
+    with translation.override("de"):
+        assert format_kpi("revenue_trend_pct", -40.0) == "-40 %"
+        assert format_kpi("revenue_trend_pct", 12.46) == "12,5 %"
+        assert format_kpi("revenue_trend_pct", 0.04) == "0 %"
+
+
 def test_the_list_sorts_by_segment_name_in_the_readers_language(client_a, rep_a):
     from customers.models import RFMSegment
     from tests.alerts.test_evaluation import with_kpis
