@@ -56,20 +56,21 @@ def mail_items(notification: Notification) -> list[MailItem]:
     return sorted((item(e) for e in events), key=order)
 
 
-def _why_you_get_it(notification: Notification) -> str:
-    """The footer's reason, by who reads it: a rep's own customers, a manager's team, an
-    address a rule names, or an overview the reader chose."""
+def _why_you_get_it(notification: Notification, team: bool) -> str:
+    """The footer's reason, by who reads it: a rep's own customers, the team a manager
+    leads (``team``), an address a rule names, or an overview the reader chose."""
     if notification.kind in ("daily", "weekly"):
         return _("You get this overview because you chose it in your mail settings.")
     if notification.user is None:
         return _("You get this mail because a tolerance rule sends its alerts to this address.")
-    if sees_all_customers(notification.user):
+    if team:
         return _("You get this mail because you lead the team that looks after these customers.")
     return _("You get this mail because you look after these customers.")
 
 
 def make_message(notification: Notification) -> EmailMultiAlternatives:
     items = mail_items(notification)
+    team = notification.user is not None and sees_all_customers(notification.user)
     with translation.override(notification.language):
         red = sum(1 for i in items if i.level == "red")
         yellow = sum(1 for i in items if i.level == "yellow")
@@ -90,8 +91,8 @@ def make_message(notification: Notification) -> EmailMultiAlternatives:
             "digest": notification.kind in ("daily", "weekly"),
             "reminder": notification.kind in ("reminded", "copied_to_manager"),
             "site_url": settings.SITE_URL,
-            "why_you_get_it": _why_you_get_it(notification),
-            "team": notification.user is not None and sees_all_customers(notification.user),
+            "why_you_get_it": _why_you_get_it(notification, team),
+            "team": team,
         }
         subject = " ".join(render_to_string("emails/alerts_subject.txt", context).split())
         text = render_to_string("emails/alerts.txt", context)

@@ -86,8 +86,7 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
             ) from None
         text = content.decode("utf-8-sig")
         header = text.split("\n", 1)[0]
-        # German Excel saves CSV with semicolons and decimal commas, as our own list
-        # export writes it for German readers.
+        # German Excel saves CSV with semicolons between the columns and decimal commas.
         separator = ";" if header.count(";") > header.count(",") else ","
         uneven: list = []
 
