@@ -21,8 +21,11 @@ def test_a_rep_completes_a_call_from_my_day_and_the_contact_is_back_in_time(page
     ContactCadence.objects.create(name="Everybody", interval_days=30)
     customer = CustomerFactory(number="K-7", name="Weber Logistik GmbH", owner=rep)
     person = ContactFactory(customer=customer, name="Erika Mustermann", phone="+49 30 123456")
+    # Noon of the local day 60 days ago: "now minus 60 days" late in the evening lands on
+    # the next local day when a daylight-saving change lies between (29 days overdue).
+    sixty_days_ago = dt.datetime.combine(today - dt.timedelta(days=60), dt.time(12))
     InteractionFactory(customer=customer, contact=person,
-                       occurred_at=timezone.now() - dt.timedelta(days=60))  # fmt: skip
+                       occurred_at=timezone.make_aware(sixty_days_ago))  # fmt: skip
     runs.recompute_all(today)
     plan_agenda(today)
     call = Task.objects.get(customer=customer, origin="cadence")
