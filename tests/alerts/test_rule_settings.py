@@ -129,8 +129,8 @@ def test_a_saved_rule_is_applied_at_once_to_the_latest_kpi_run(
     client_admin, book, django_capture_on_commit_callbacks
 ):
     now = timezone.now()
-    KPIRun.objects.create(kind="full", status="finished", as_of=now.date(), started_at=now,
-                          finished_at=now)  # fmt: skip
+    KPIRun.objects.create(kind="full", status="finished", as_of=timezone.localdate(),
+                          started_at=now, finished_at=now)  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         response = client_admin.post(reverse("alerts:rule_create"), FORM, follow=True)
     assert "Alerts are being evaluated with it now." in response.content.decode()
