@@ -1,5 +1,6 @@
 """The demo agenda: per rep an action plan for the biggest key account, follow-ups from
-red alerts and a few manual tasks, on top of what cadences and sequences plan."""
+red alerts and a few manual tasks, on top of what cadences and sequences plan. The reps
+write in German, as the demo book's notes and touchpoints are."""
 
 import datetime as dt
 
@@ -34,15 +35,15 @@ def seed_demo_agenda(today: dt.date) -> dict:
         if key_account is not None:
             plan = ActionPlan.objects.create(
                 customer=key_account,
-                goal="Secure the 2027 framework contract",
+                goal="Rahmenvertrag 2027 sichern",
                 responsible=rep,
                 review_on=today + dt.timedelta(days=45),
                 status=PlanStatus.ACTIVE,
             )
             measures = [
-                ("Clarify next year's demand with purchasing", TaskKind.CALL, -10, True),
-                ("Invite the managing director to our customer day", TaskKind.VISIT, 0, False),
-                ("Send the framework offer", TaskKind.EMAIL, 14, False),
+                ("Bedarf fürs nächste Jahr mit dem Einkauf klären", TaskKind.CALL, -10, True),
+                ("Geschäftsführung zu unserem Kundentag einladen", TaskKind.VISIT, 0, False),
+                ("Rahmenangebot schicken", TaskKind.EMAIL, 14, False),
             ]
             for title, kind, days, done in measures:
                 Task.objects.create(
@@ -68,7 +69,7 @@ def seed_demo_agenda(today: dt.date) -> dict:
         prospect = Customer.objects.filter(owner=rep, kpi__lifecycle_phase="prospect").first()
         if prospect is not None:
             Task.objects.create(
-                customer=prospect, assignee=rep, title="Send the catalogue and price list",
+                customer=prospect, assignee=rep, title="Katalog und Preisliste schicken",
                 kind=TaskKind.EMAIL, due_on=today, origin=TaskOrigin.MANUAL, created_at=now,
             )  # fmt: skip
             counts["tasks"] += 1
