@@ -78,7 +78,9 @@ def test_the_embedded_default_needs_no_services(settings):
             "os.environ['DJANGO_SETTINGS_MODULE'] = 'cockpit.settings';"
             "django.setup();"
             "from django.conf import settings as s;"
-            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG)",
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG);"
+            "from cockpit.celery import app;"
+            "app.connection_for_write().info()",
         ],
         cwd=ROOT,
         env=clean,
@@ -87,6 +89,7 @@ def test_the_embedded_default_needs_no_services(settings):
         timeout=60,
     )
     assert probe.stdout.split() == ["django.db.backends.sqlite3", "True", "False"]
+    assert "No hostname" not in probe.stderr  # kombu's warning about a missing broker
 
 
 @pytest.mark.django_db

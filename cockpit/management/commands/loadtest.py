@@ -133,7 +133,7 @@ class Command(BaseCommand):
                 cwd=ROOT, env=env, stdout=server_log.open("w"), stderr=subprocess.STDOUT,
             )  # fmt: skip
             started.append(server)
-            if settings.CELERY_BROKER_URL:
+            if not settings.CELERY_TASK_ALWAYS_EAGER:
                 started.append(
                     subprocess.Popen(
                         [
@@ -156,7 +156,7 @@ class Command(BaseCommand):
             wait_until_up(f"{host}/login/", server, server_log)
             write(
                 f"server: gunicorn, {server_workers} workers x 2 threads, PostgreSQL; "
-                f"Celery: {'a worker' if settings.CELERY_BROKER_URL else 'eager'}; "
+                f"Celery: {'eager' if settings.CELERY_TASK_ALWAYS_EAGER else 'a worker'}; "
                 f"{users} users for {seconds} s, at most {max_requests} requests"
             )
             if self.outage:
