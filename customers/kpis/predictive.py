@@ -32,6 +32,7 @@ from customers.kpis import btyd
 from customers.kpis.sql import (
     date_param,
     days_between,
+    distinct,
     id_in,
     ids_param,
     insert_frame,
@@ -60,32 +61,36 @@ SUMMARY_COLUMNS = [
 def summary_sql(customer_filter: str = "TRUE") -> str:
     """Per buying customer: the history up to as_of and up to the calibration end cal_end
     (days since the first purchase, first to last purchase, repeat purchase days and
-    their spend) and the purchase days after cal_end."""
+    their spend) and the purchase days after cal_end.
+
+    Purchases on one day count once: a row starts a purchase day when the customer's
+    previous purchase was on an earlier day. One window over the index order finds that
+    and the first purchase day, where grouping by day first and numbering the days took
+    a sort-free pass more (a seventh slower at a million customers)."""
     as_of, cal_end = date_param("as_of"), date_param("cal_end")
     calibrated = f"occurred_on <= {cal_end}"
+    new_day = distinct("occurred_on", "previous_on")
     return f"""
         SELECT customer_id,
             {days_between(as_of, "MIN(occurred_on)")} AS age_days,
             {days_between("MAX(occurred_on)", "MIN(occurred_on)")} AS span_days,
-            COUNT(*) - 1 AS repeat_purchases,
-            SUM(spend) FILTER (WHERE day_number > 1) AS repeat_spend,
+            COUNT(*) FILTER (WHERE {new_day}) - 1 AS repeat_purchases,
+            SUM(amount) FILTER (WHERE occurred_on > first_on) AS repeat_spend,
             {days_between(cal_end, "MIN(occurred_on)")} AS cal_age_days,
             {days_between(f"MAX(occurred_on) FILTER (WHERE {calibrated})", "MIN(occurred_on)")}
                 AS cal_span_days,
-            COUNT(*) FILTER (WHERE {calibrated}) - 1 AS cal_repeat_purchases,
-            SUM(spend) FILTER (WHERE day_number > 1 AND {calibrated}) AS cal_repeat_spend,
-            COUNT(*) FILTER (WHERE occurred_on > {cal_end}) AS holdout_purchases
+            COUNT(*) FILTER (WHERE {new_day} AND {calibrated}) - 1 AS cal_repeat_purchases,
+            SUM(amount) FILTER (WHERE occurred_on > first_on AND {calibrated})
+                AS cal_repeat_spend,
+            COUNT(*) FILTER (WHERE {new_day} AND occurred_on > {cal_end}) AS holdout_purchases
         FROM (
-            SELECT customer_id, occurred_on, spend,
-                ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY occurred_on) AS day_number
-            FROM (
-                SELECT customer_id, occurred_on, SUM(amount) AS spend
-                FROM customers_transaction
-                WHERE kind IN ({PURCHASE}) AND occurred_on <= {as_of}
-                    AND {customer_filter}
-                GROUP BY customer_id, occurred_on
-            ) purchase_days
-        ) numbered
+            SELECT customer_id, occurred_on, amount,
+                LAG(occurred_on) OVER purchases AS previous_on,
+                MIN(occurred_on) OVER purchases AS first_on
+            FROM customers_transaction
+            WHERE kind IN ({PURCHASE}) AND occurred_on <= {as_of} AND {customer_filter}
+            WINDOW purchases AS (PARTITION BY customer_id ORDER BY occurred_on)
+        ) purchases
         GROUP BY customer_id
     """
 
