@@ -16,7 +16,7 @@ urlpatterns = [
     path("cockpit/", views.kpi_cockpit, name="kpi_cockpit"),
     path("healthz", views.healthz, name="healthz"),
     path("me/mail/", views.mail_settings, name="mail_settings"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", views.choose_language, name="set_language"),
     path("customers/", include("customers.urls")),

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -54,6 +55,31 @@ def kpi_cockpit(request: HttpRequest) -> HttpResponse:
         cache.set(key, (cockpit, figures), timeout=24 * 3600)
     context = {"form": form, "cockpit": cockpit, "figures": figures}
     return render(request, "cockpit/cockpit.html", context)
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in; the pages after it speak the language the user chose last (their
+    profile's), as their mails and calendar feed do, whatever the browser asks for."""
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        language = (
+            UserProfile.objects.filter(user=form.get_user())
+            .values_list("language", flat=True)
+            .first()
+        )
+        if language in dict(settings.LANGUAGES):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
 
 
 @login_not_required

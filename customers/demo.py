@@ -39,6 +39,8 @@ class DemoUser:
     role: Role
 
 
+# rep2 and rep3 chose German: their pages, mails and calendar feed speak it from sign-in.
+GERMAN_READERS = {"rep2", "rep3"}
 DEMO_USERS = [
     DemoUser("rep1", "Lena", "Vogel", Role.SALES_REP),
     DemoUser("rep2", "Jonas", "Krüger", Role.SALES_REP),
@@ -388,7 +390,7 @@ def ensure_demo_users() -> dict[str, object]:
         UserProfile.objects.update_or_create(
             user=users[demo.username],
             defaults={
-                "language": "en" if demo.role == Role.ADMIN else "de",
+                "language": "de" if demo.username in GERMAN_READERS else "en",
                 "alert_mail": "daily" if demo.role == Role.MANAGER else "immediate",
                 "manager": users["manager"] if demo.role == Role.SALES_REP else None,
             },

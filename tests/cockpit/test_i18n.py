@@ -84,3 +84,30 @@ def test_the_admins_user_page_names_managers_by_name_and_reads_in_german(admin_u
     ).content.decode()
     assert f'<option value="{manager.pk}">Martina Hoffmann</option>' in page
     assert "Passwort zurücksetzen" in page
+
+
+def test_signing_in_brings_back_the_language_the_user_chose(client, rep_a):
+    from cockpit.models import UserProfile
+    from tests.factories import PASSWORD
+
+    UserProfile.objects.update_or_create(user=rep_a, defaults={"language": "de"})
+    response = client.post(
+        reverse("login"),
+        {"username": "rep_a", "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert '<html lang="de">' in response.content.decode()
+    assert "Abmelden" in response.content.decode()
+
+
+def test_signing_in_without_a_chosen_language_follows_the_browser(client, rep_a):
+    from tests.factories import PASSWORD
+
+    response = client.post(
+        reverse("login"),
+        {"username": "rep_a", "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="de",
+        follow=True,
+    )
+    assert '<html lang="de">' in response.content.decode()
