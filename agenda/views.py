@@ -90,6 +90,8 @@ def my_day(request: HttpRequest) -> HttpResponse:
             len(contacts_due) if len(contacts_due) < MY_DAY_LIST_SHOWN else due.count()
         ),
         "contacts_due_url": reverse("customers:list") + f"?owner={person.pk}&contact_overdue=true",
+        # A due contact's task links within the page only where the page lists it.
+        "tasks_on_page": {task.pk for task in shown_overdue + due_soon},
         "complete_form": CompleteTaskForm(),
         "calendar_url": request.build_absolute_uri(calendar.feed_url(request.user)),
     }

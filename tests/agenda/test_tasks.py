@@ -180,6 +180,34 @@ def test_my_day_sorts_the_reps_tasks_and_shows_contacts_due(client_a, rep_a, rep
 
 
 @time_machine.travel(NOW, tick=False)
+def test_a_due_contacts_task_links_within_my_day_only_where_my_day_lists_it(
+    client_a, rep_a, monkeypatch
+):
+    monkeypatch.setattr("agenda.views.MY_DAY_OVERDUE_SHOWN", 1)
+    listed_customer, hidden_customer = CustomerFactory(owner=rep_a), CustomerFactory(owner=rep_a)
+    listed = task(listed_customer, due_on=dt.date(2026, 6, 1), origin="cadence")
+    hidden = task(hidden_customer, due_on=dt.date(2026, 6, 2), origin="cadence")
+    for customer in (listed_customer, hidden_customer):
+        with_kpis(customer, contact_due_on=dt.date(2026, 6, 1), contact_overdue_days=29)
+    response = client_a.get(reverse("agenda:my_day"))
+    assert response.context["overdue"] == [listed]
+    content = response.content.decode()
+    assert f'href="#task-{listed.pk}">See the task' in content
+    assert f'href="{hidden.get_absolute_url()}">See the task' in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_managers_view_of_a_reps_day_links_that_reps_alerts(client_manager, rep_b, monkeypatch):
+    monkeypatch.setattr("agenda.views.MY_DAY_LIST_SHOWN", 1)
+    rule()
+    for _ in range(2):
+        with_kpis(CustomerFactory(owner=rep_b), recency_days=400)
+    evaluate(1, now=NOW)
+    content = client_manager.get(reverse("agenda:my_day"), {"user": rep_b.pk}).content.decode()
+    assert f'href="/alerts/?owner={rep_b.pk}">All in the alert inbox' in content
+
+
+@time_machine.travel(NOW, tick=False)
 def test_managers_see_overdue_tasks_per_rep_and_any_reps_day(
     client_manager, rep_a, rep_b, customer_a, customer_b
 ):

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from alerts.evaluation import evaluate
 from alerts.models import Alert, AlertEvent, ToleranceRule
+from cockpit.people import person_name
 from customers.models import Customer
 from tests.alerts.test_evaluation import NOW, rule, set_kpi, with_kpis
 
@@ -158,6 +159,33 @@ def test_the_inbox_lists_open_alerts_reddest_and_most_valuable_first(client_a, r
     evaluate(2, now=NOW)
     page = client_a.get(reverse("alerts:inbox")).context["page"]
     assert [a.customer.number for a in page] == ["R-C", "R-A", "Y-A"]
+
+
+def test_a_manager_narrows_the_inbox_to_one_reps_customers(client_manager, rep_a, rep_b):
+    from tests.factories import CustomerFactory
+
+    rule()
+    with_kpis(CustomerFactory(number="A-R", owner=rep_a), recency_days=400)
+    with_kpis(CustomerFactory(number="B-R", owner=rep_b), recency_days=400)
+    with_kpis(CustomerFactory(number="B-Y", owner=rep_b), recency_days=200)
+    evaluate(1, now=NOW)
+    everybody = client_manager.get(reverse("alerts:inbox"))
+    assert everybody.context["page"].paginator.count == 3
+    assert f'href="?owner={rep_b.pk}"' in everybody.content.decode()  # the owner column links
+
+    response = client_manager.get(reverse("alerts:inbox"), {"owner": rep_b.pk})
+    assert [a.customer.number for a in response.context["page"]] == ["B-R", "B-Y"]
+    content = response.content.decode()
+    assert f"<h1>Alerts · {person_name(rep_b)}</h1>" in content
+    # The colour buttons and the exports keep the owner; "every owner" drops it.
+    assert f'href="?owner={rep_b.pk}&amp;level=red"' in content
+    assert f'?owner={rep_b.pk}">CSV</a>' in content
+    assert 'href="?">Every owner' in content
+    reds = client_manager.get(reverse("alerts:inbox"), {"owner": rep_b.pk, "level": "red"})
+    assert [a.customer.number for a in reds.context["page"]] == ["B-R"]
+    csv = client_manager.get(reverse("alerts:export", args=["csv"]), {"owner": rep_b.pk})
+    lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
+    assert [line.split(",")[1] for line in lines[1:]] == ["B-R", "B-Y"]
 
 
 def test_an_acknowledged_alert_leaves_the_inbox(
