@@ -1,5 +1,4 @@
 from collections.abc import Iterator
-
 from urllib.parse import urlencode
 
 from django.contrib import messages
