@@ -91,8 +91,9 @@ def _stage(frame: pd.DataFrame, types: dict[str, str]) -> None:
         cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} ({definition})")
         if connection.vendor != "postgresql":
             for name, sql_type in types.items():
-                if sql_type == "timestamptz":  # SQLite keeps naive UTC, as Django does
-                    staged = staged.assign(**{name: staged[name].str.removesuffix("+00:00")})
+                if sql_type == "timestamptz":  # SQLite: naive UTC, spelled as Django does
+                    naive = staged[name].str.removesuffix("+00:00").str.replace("T", " ")
+                    staged = staged.assign(**{name: naive})
         insert_frame(cursor, STAGING, staged)
         # Temporary tables get no automatic statistics: without them the planner takes the
         # staged rows for a handful and joins them in nested loops (minutes for 100,000).
@@ -236,9 +237,13 @@ def write_interactions(frame: pd.DataFrame, progress: Progress) -> ImportResult:
 
 
 def write_customers(frame: pd.DataFrame, progress: Progress) -> ImportResult:
-    """New numbers are created, known ones updated where a value differs."""
+    """New numbers are created, known ones updated where a value differs. On a known
+    customer an empty cell, or a column the file leaves out, keeps what the customer has:
+    a file of numbers and names must not take away owners or a person's objection to
+    contact."""
+    opt_out = frame["contact_opt_out"].str.lower()
     frame = frame.assign(
-        contact_opt_out=frame["contact_opt_out"].str.lower().isin(TRUE),
+        contact_opt_out=opt_out.isin(TRUE).astype(object).where(opt_out != "", None),
     )
     _stage(frame, STAGING_TYPES[CUSTOMERS.kind])
     progress(60, _("rows staged"))
@@ -256,26 +261,39 @@ def write_customers(frame: pd.DataFrame, progress: Progress) -> ImportResult:
             ]
         )
     params = _now()
-    values = """COALESCE(r.kind, 'company') AS kind, COALESCE(r.industry, '') AS industry,
-        u.id AS owner_id, r.customer_since, r.contact_opt_out, COALESCE(r.notes, '') AS notes"""
-    source = f"""FROM {STAGING} r LEFT JOIN auth_user u ON u.username = r.owner"""
+    source = f"FROM {STAGING} r LEFT JOIN auth_user u ON u.username = r.owner"
     created = _execute(
         f"""
         INSERT INTO customers_customer (number, name, kind, industry, owner_id, customer_since,
             contact_opt_out, notes, created_at, updated_at)
-        SELECT r.number, r.name, {values}, %(now)s, %(now)s {source}
+        SELECT r.number, r.name, COALESCE(r.kind, 'company'), COALESCE(r.industry, ''), u.id,
+            r.customer_since, COALESCE(r.contact_opt_out, false), COALESCE(r.notes, ''),
+            %(now)s, %(now)s
+        {source}
         WHERE NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.number = r.number)
         ORDER BY r.line
     """,
         params,
     )
-    columns = ["name", "kind", "industry", "owner_id", "customer_since", "contact_opt_out", "notes"]
+    kept_unless_given = {
+        "kind": "COALESCE(r.kind, c.kind)",
+        "industry": "COALESCE(r.industry, c.industry)",
+        "owner_id": "CASE WHEN r.owner IS NULL THEN c.owner_id ELSE u.id END",
+        "customer_since": "COALESCE(r.customer_since, c.customer_since)",
+        "contact_opt_out": "COALESCE(r.contact_opt_out, c.contact_opt_out)",
+        "notes": "COALESCE(r.notes, c.notes)",
+    }
+    given = {"name": "r.name"} | kept_unless_given
+    columns = list(given)
     changed = " OR ".join(distinct(f"customers_customer.{c}", f"n.{c}") for c in columns)
     updated = _execute(
         f"""
         UPDATE customers_customer SET {", ".join(f"{c} = n.{c}" for c in columns)},
             updated_at = %(now)s
-        FROM (SELECT r.number, r.name, {values} {source}) n
+        FROM (
+            SELECT r.number, {", ".join(f"{expr} AS {c}" for c, expr in given.items())}
+            {source} JOIN customers_customer c ON c.number = r.number
+        ) n
         WHERE customers_customer.number = n.number AND customers_customer.created_at <> %(now)s
           AND ({changed})
     """,

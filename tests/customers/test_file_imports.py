@@ -199,6 +199,42 @@ def test_customers_are_created_then_updated_only_where_changed():
     ]
 
 
+def test_a_file_of_some_columns_changes_only_those_and_an_empty_cell_keeps_the_value():
+    rep = make_user("rep1", None)
+    private = CustomerFactory(
+        number="K-1", name="Erika Muster", kind="person", industry="retail", owner=rep,
+        customer_since="2021-03-15", contact_opt_out=True, notes="Prefers letters",
+    )  # fmt: skip
+    result = run_import("customers", b"number,name\nK-1,Erika Mustermann\n", "names.csv")
+    assert (result.updated, result.unchanged) == (1, 0)
+    private.refresh_from_db()
+    assert (private.name, private.kind, private.industry, private.owner, private.contact_opt_out,
+            str(private.customer_since), private.notes) == (
+        "Erika Mustermann", "person", "retail", rep, True, "2021-03-15", "Prefers letters",
+    )  # fmt: skip
+    blanks = b"number,name,kind,industry,owner,customer_since,contact_opt_out,notes\n" \
+             b"K-1,Erika Mustermann,,,,,,\n"  # fmt: skip
+    assert run_import("customers", blanks, "blanks.csv").unchanged == 1
+    given = b"number,name,owner,contact_opt_out\nK-1,Erika Mustermann,rep2,no\n"
+    make_user("rep2", None)
+    assert run_import("customers", given, "given.csv").updated == 1
+    private.refresh_from_db()
+    assert (private.owner.username, private.contact_opt_out, private.industry) == (
+        "rep2", False, "retail",
+    )  # fmt: skip
+
+
+def test_imported_touchpoints_read_back_by_day_on_either_database():
+    # The Django admin's date drill-down reads them so (SQLite once stored an ISO "T").
+    CustomerFactory(number="K-1")
+    content = (b"customer_number,occurred_at,channel,direction,external_ref\n"
+               b"K-1,2026-11-20 09:15,phone,inbound,c-1\n")  # fmt: skip
+    run_import("interactions", content, "i.csv")
+    days = Interaction.objects.datetimes("occurred_at", "day")
+    assert [day.date().isoformat() for day in days] == ["2026-11-20"]
+    assert Interaction.objects.filter(occurred_at__year=2026).count() == 1
+
+
 def test_a_file_of_100000_rows_with_one_bad_row_writes_nothing_and_names_it():
     lines = [
         f"K-{n % 5000},,invoice,2026-01-15,{n % 900 + 1}.00,EUR,R-{n},\n" for n in range(100_000)
