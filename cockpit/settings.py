@@ -92,6 +92,15 @@ DATABASES = {
         conn_health_checks=True,  # a connection broken by a restart is replaced, not reused
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several people at once on the embedded default: readers go on while one writes (WAL),
+    # a writer takes the lock when its transaction begins and waits its turn for up to 20 s,
+    # instead of failing halfway with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    } | DATABASES["default"].get("OPTIONS", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

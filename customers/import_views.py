@@ -48,7 +48,8 @@ def upload(request: HttpRequest) -> HttpResponse:
             content=upload_file.read(), uploaded_by=request.user,
             language=translation.get_language() or "",
         )  # fmt: skip
-        transaction.on_commit(lambda: check_import_job.delay(job.pk))
+        # Robust: should the check fail outright, the job page says so; the upload stands.
+        transaction.on_commit(lambda: check_import_job.delay(job.pk), robust=True)
         return redirect(job)
     context = {
         "form": form,
@@ -75,7 +76,7 @@ def job_run(request: HttpRequest, job_id: int) -> HttpResponse:
     require_manager(request.user)
     job = get_object_or_404(ImportJob.objects.defer("content"), pk=job_id)
     if job.status == ImportJob.Status.CHECKED:
-        transaction.on_commit(lambda: run_import_job.delay(job.pk))
+        transaction.on_commit(lambda: run_import_job.delay(job.pk), robust=True)
     return redirect(job)
 
 

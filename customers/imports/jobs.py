@@ -1,15 +1,18 @@
 """An ImportJob's two steps, each committed as it goes so the page can follow them: the
 check (a dry run that writes nothing) and, on request, the import itself."""
 
+import logging
 from dataclasses import asdict
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from customers.imports import ImportFailed, run_import
+from customers.imports import ImportFailed, Problem, run_import
 from customers.models import ImportJob
 
 MAX_PROBLEMS_KEPT = 1000
+logger = logging.getLogger(__name__)
 
 
 def _progress(job: ImportJob):
@@ -36,18 +39,29 @@ def _run_in_language(job: ImportJob, *, dry_run: bool) -> None:
         result = run_import(job.kind, bytes(job.content), job.filename, dry_run=dry_run,
                             progress=_progress(job), actor_id=job.uploaded_by_id)  # fmt: skip
     except ImportFailed as failed:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.INVALID if dry_run else ImportJob.Status.FAILED,
-            problems=[asdict(p) for p in failed.problems[:MAX_PROBLEMS_KEPT]],
-            problem_count=len(failed.problems), progress=100, step="",
-            finished_at=timezone.now(),
-        )  # fmt: skip
+        _fail(job, failed.problems, dry_run=dry_run)
         return
+    except Exception:
+        # All or nothing: the writing rolled back. The job must not wait at its last step
+        # for ever; the error itself goes to the log.
+        logger.exception("import job %s stopped", job.pk)
+        stopped = _("The import stopped on an unexpected error and wrote nothing. Try again; "
+                    "should it stop again, tell your administrator.")  # fmt: skip
+        _fail(job, [Problem(None, None, "", stopped)], dry_run=dry_run)
+        raise
     done = {"status": ImportJob.Status.CHECKED if dry_run else ImportJob.Status.DONE,
             "result": result.as_dict(), "progress": 100}  # fmt: skip
     if not dry_run:
         done |= {"content": b"", "finished_at": timezone.now()}
     ImportJob.objects.filter(pk=job.pk).update(**done)
+
+
+def _fail(job: ImportJob, problems: list[Problem], *, dry_run: bool) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.INVALID if dry_run else ImportJob.Status.FAILED,
+        problems=[asdict(p) for p in problems[:MAX_PROBLEMS_KEPT]],
+        problem_count=len(problems), progress=100, step="", finished_at=timezone.now(),
+    )  # fmt: skip
 
 
 def check_job(job_id: int) -> None:

@@ -17,6 +17,7 @@ from customers.imports.audit import log_imported_customers
 from customers.imports.checks import TRUE, ImportFailed, Problem
 from customers.imports.layouts import CUSTOMERS, INTERACTIONS, TRANSACTIONS, Layout
 from customers.kpis.sql import analyze_after, distinct, insert_frame
+from customers.kpis.triggers import queue_recompute
 
 STAGING = "import_rows"
 Progress = Callable[[int, str], None]
@@ -339,12 +340,11 @@ def write(
         log_imported_customers(result.written_at, actor_id, filename)
         if dry_run:
             transaction.set_rollback(True)
-        elif recompute:
-            from customers.tasks import recompute_customer_kpis
-
+        elif recompute and result.customer_ids:
+            # Robust: the import has committed whatever becomes of the recompute (the
+            # nightly run catches up); its failure must not fail the import's job.
             ids = result.customer_ids
-            if ids:
-                transaction.on_commit(lambda: recompute_customer_kpis.delay(ids))
+            transaction.on_commit(lambda: queue_recompute(ids), robust=True)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
     return result

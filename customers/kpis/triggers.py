@@ -58,14 +58,15 @@ def _recompute_pending() -> None:
 
 
 def queue_recompute(customer_ids: list[int]) -> None:
-    """Queue the recompute; without a broker the backlog keeps the work for later."""
+    """Queue the recompute; without a broker the backlog keeps the work for later (and
+    without a backlog entry, the nightly full run)."""
     from customers.tasks import recompute_customer_kpis
 
     try:
         recompute_customer_kpis.delay(customer_ids)
     except Exception as exc:  # kombu raises its own errors when the broker is away
         logger.warning(
-            "broker unavailable (%s): %d customer(s) wait in the KPI backlog",
+            "KPI recompute not queued (%s): %d customer(s) wait for the catch-up",
             exc,
             len(customer_ids),
         )

@@ -61,6 +61,44 @@ def test_a_good_file_is_checked_then_imported_once(
     assert 'id="import-status" data-status="done"' in fragment.content.decode()
 
 
+def test_an_import_that_stops_unexpectedly_says_so_and_writes_nothing(
+    client_manager, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client_manager, GOOD)
+    job = ImportJob.objects.get()
+
+    def locked(*args, **kwargs):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr("customers.imports.writing.log_imported_customers", locked)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_manager.post(reverse("imports:run", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.problem_count) == ("failed", 100, 1)
+    assert job.problems[0]["message"].startswith("The import stopped on an unexpected error")
+    assert not Transaction.objects.exists()
+
+
+def test_a_recompute_that_fails_after_the_import_leaves_the_import_done(
+    client_manager, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client_manager, GOOD)
+    job = ImportJob.objects.get()
+
+    def locked(*args, **kwargs):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr("customers.tasks.recompute_customer_kpis.delay", locked)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_manager.post(reverse("imports:run", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.result["created"]) == ("done", 100, 2)
+    assert Transaction.objects.count() == 2
+
+
 def test_the_templates_carry_the_header_and_an_example(client_manager):
     csv = client_manager.get(reverse("imports:template", args=["transactions", "csv"]))
     assert csv.content.decode().splitlines()[0] == (
