@@ -231,7 +231,9 @@ def _check_column(frame: pd.DataFrame, column: Column, decimal_comma: bool) -> l
             frame,
             wrong,
             column.name,
-            lambda v: _("%(v)r is not a positive amount with at most two decimals") % {"v": v},
+            lambda v: (
+                _("%(v)r is not an amount of zero or more with at most two decimals") % {"v": v}
+            ),
         )
         frame[column.name] = normalised
     elif column.type == "user":
@@ -311,12 +313,12 @@ def check(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
         )
     if "source" in frame.columns:
         frame["source"] = frame["source"].replace("", "csv")
-    if not problems:
-        key = list(layout.key)
-        repeated = frame.duplicated(key, keep="first")
-        problems += _problems(
-            frame, repeated, key[-1], lambda v: _("%(v)r appears twice in the file") % {"v": v}
-        )
+    # A key given twice is reported with every other problem (an empty key already is).
+    key = list(layout.key)
+    repeated = frame.duplicated(key, keep="first") & (frame[key] != "").all(axis=1)
+    problems += _problems(
+        frame, repeated, key[-1], lambda v: _("%(v)r appears twice in the file") % {"v": v}
+    )
     if problems:
         raise ImportFailed(sorted(problems, key=lambda p: (p.line or 0, p.field or "")))
     return frame[[*(c.name for c in layout.columns), *_extra(frame)]]

@@ -89,8 +89,8 @@ TRANSACTIONS = Layout(
             True,
             "amount",
             _(
-                "Positive, at most two decimals, a dot before them (a comma in a file "
-                "separated by semicolons)."
+                "Zero or more (a free delivery is 0), at most two decimals, a dot before "
+                "them (a comma in a file separated by semicolons)."
             ),
             "1250.50",
         ),

@@ -143,7 +143,7 @@ class TransactionQuerySet(OfCustomerQuerySet):
 
 
 class Transaction(models.Model):
-    """A business transaction. Amounts are positive; the kind says whether it bills the
+    """A business transaction. Amounts are never negative; the kind says whether it bills the
     customer (order, invoice, contract) or reduces net revenue (return, credit note)."""
 
     customer = models.ForeignKey(
@@ -160,7 +160,7 @@ class Transaction(models.Model):
         max_digits=14,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("Always positive; returns and credit notes are subtracted by their type."),
+        help_text=_("Never negative; returns and credit notes are subtracted by their type."),
     )
     currency = models.CharField(
         _("currency"),

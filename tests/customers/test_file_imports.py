@@ -105,9 +105,9 @@ def test_every_bad_field_of_every_row_is_reported():
                + ",,order,2026-01-17,1.005,EUR,R-3,\n").encode()  # fmt: skip
     assert problems_of("transactions", content) == [
         "line 2, field due_on: '2026-02-30' is not a date (YYYY-MM-DD or DD.MM.YYYY)",
-        "line 3, field amount: '-3' is not a positive amount with at most two decimals",
+        "line 3, field amount: '-3' is not an amount of zero or more with at most two decimals",
         "line 3, field occurred_on: '15/01/2026' is not a date (YYYY-MM-DD or DD.MM.YYYY)",
-        "line 4, field amount: '1.005' is not a positive amount with at most two decimals",
+        "line 4, field amount: '1.005' is not an amount of zero or more with at most two decimals",
         "line 4, field customer_number: missing",
     ]
     assert nothing_written()
@@ -118,6 +118,11 @@ def test_a_reference_twice_in_the_file_is_refused():
                + "K-1,,invoice,2026-01-16,12.00,EUR,R-1,\n").encode()  # fmt: skip
     assert problems_of("transactions", content) == [
         "line 3, field external_ref: 'R-1' appears twice in the file"
+    ]
+    with_a_bad_amount = content + b"K-1,,invoice,2026-01-17,-1,EUR,R-2,\n"
+    assert problems_of("transactions", with_a_bad_amount) == [
+        "line 3, field external_ref: 'R-1' appears twice in the file",
+        "line 4, field amount: '-1' is not an amount of zero or more with at most two decimals",
     ]
 
 
@@ -242,7 +247,8 @@ def test_a_file_of_100000_rows_with_one_bad_row_writes_nothing_and_names_it():
     lines[76_543] = "K-1,,invoice,2026-01-15,oops,EUR,R-bad,\n"
     content = (HEADER + "".join(lines)).encode()
     assert problems_of("transactions", content) == [
-        "line 76545, field amount: 'oops' is not a positive amount with at most two decimals"
+        "line 76545, field amount: 'oops' is not an amount of zero or more with at most two "
+        "decimals"
     ]
     assert nothing_written()
     lines[76_543] = "K-1,,invoice,2026-01-15,1.00,EUR,R-76543,\n"

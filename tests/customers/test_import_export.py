@@ -60,7 +60,7 @@ def test_a_bad_row_names_line_and_field_and_nothing_is_written(tmp_path):
         "line 4, field occurred_on: '2026-13-01' is not a date (YYYY-MM-DD or DD.MM.YYYY)"
         in message
     )
-    assert "line 4, field amount: '-5' is not a positive amount" in message
+    assert "line 4, field amount: '-5' is not an amount of zero or more" in message
     assert "line 4, field currency: 'EURO' is not an ISO code" in message
     assert Customer.objects.count() == 0 and Transaction.objects.count() == 0
 

@@ -23,7 +23,7 @@ def test_a_manager_uploads_sees_the_dry_run_fixes_the_file_and_imports_it(page, 
     problems = page.locator("#import-problems")
     assert "2 problems: nothing was written." in page.locator("#import-status").inner_text()
     assert "'20/11/2026' is not a date (YYYY-MM-DD or DD.MM.YYYY)" in problems.inner_text()
-    assert "'-3' is not a positive amount" in problems.inner_text()
+    assert "'-3' is not an amount of zero or more" in problems.inner_text()
     save_screenshot(page, "import-dry-run-problems")
     assert not Transaction.objects.exists()
 
