@@ -7,6 +7,7 @@ from customers.kpis.engine import segment_cells
 from customers.models import (
     Contact,
     Customer,
+    DataRightsRequest,
     Interaction,
     PredictiveModel,
     RFMSegment,
@@ -71,6 +72,26 @@ class PredictiveModelAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DataRightsRequest)
+class DataRightsRequestAdmin(admin.ModelAdmin):
+    """The log of personal-data exports and erasures: read only, kept as written."""
+
+    list_display = ["created_at", "action", "subject", "customer", "user"]
+    list_filter = ["action"]
+    search_fields = ["subject", "customer__number", "user__username"]
+    list_select_related = ["customer", "user"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -39,8 +39,8 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
 
 @require_GET
 def export(request: HttpRequest, number: str, contact_id: int | None = None) -> HttpResponse:
+    customer = visible_customer(request, number)  # first: another rep's customer is a 404
     require_manager(request.user)
-    customer = visible_customer(request, number)
     if contact_id is None:
         return _json_download(privacy.export_customer(customer, request.user),
                               f"personal-data-customer-{customer.number}.json")  # fmt: skip
@@ -51,8 +51,8 @@ def export(request: HttpRequest, number: str, contact_id: int | None = None) -> 
 
 @require_http_methods(["GET", "POST"])
 def erase(request: HttpRequest, number: str, contact_id: int | None = None) -> HttpResponse:
-    require_manager(request.user)
     customer = visible_customer(request, number)
+    require_manager(request.user)
     if contact_id is None:
         if customer.kind != CustomerKind.PERSON:
             raise Http404(_("Only private persons are erased; erase a company's contact persons."))

@@ -104,9 +104,35 @@ def test_erasing_a_contact_person(client_manager, customer_a):
     assert "Max" not in " ".join(f"{e.object_repr} {e.changes}" for e in entries)
 
 
-def test_companies_are_not_erased_whole_and_reps_may_not(client_a, client_manager, customer_a):
+def test_admins_read_every_export_and_erasure_in_the_admin_and_cannot_change_them(
+    admin_user, client_manager, customer_a
+):
+    person = ContactFactory(customer=customer_a, name="Max Muster")
+    client_manager.get(reverse("customers:personal_data", args=["A-1"]))
+    client_manager.post(reverse("customers:contact_erase", args=["A-1", person.pk]),
+                        {"confirm": "Max Muster"})  # fmt: skip
+    admin = logged_in(admin_user)
+    page = admin.get(reverse("admin:customers_datarightsrequest_changelist")).content.decode()
+    assert "2 data rights requests" in page
+    assert f"contact #{person.pk}" in page and "Erasure" in page and "Export" in page
+    entry = DataRightsRequest.objects.first()
+    change = admin.post(reverse("admin:customers_datarightsrequest_change", args=[entry.pk]),
+                        {"subject": "nothing happened"})  # fmt: skip
+    assert change.status_code == 403
+    delete = admin.post(reverse("admin:customers_datarightsrequest_delete", args=[entry.pk]),
+                        {"post": "yes"})  # fmt: skip
+    assert delete.status_code == 403
+    assert DataRightsRequest.objects.count() == 2
+
+
+def test_companies_are_not_erased_whole_and_reps_may_not(
+    client_a, client_manager, customer_a, customer_b
+):
     assert client_manager.get(reverse("customers:erase", args=["A-1"])).status_code == 404
     assert client_a.get(reverse("customers:personal_data", args=["A-1"])).status_code == 403
+    # Another rep's customer does not exist for a rep, here as on every page.
+    assert client_a.get(reverse("customers:personal_data", args=["B-1"])).status_code == 404
+    assert client_a.get(reverse("customers:erase", args=["B-1"])).status_code == 404
 
 
 def test_the_audit_log_records_who_changed_a_customer(client_a, rep_a, customer_a):
