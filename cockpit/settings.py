@@ -415,7 +415,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
             "contact_opt_out",
         ],
     },
-    {"model": "alerts.ToleranceRule", "exclude_fields": ["updated_at"]},
+    # Scopes that are relations (segments, owners) are logged as they are added or removed.
+    {
+        "model": "alerts.ToleranceRule",
+        "exclude_fields": ["updated_at"],
+        "m2m_fields": ["segments", "owners"],
+    },
     {"model": "alerts.Alert", "include_fields": ["state", "snoozed_until", "resolved_at"]},
 )
 PERSONAL_DATA_HOOKS = ["alerts.privacy", "agenda.privacy"]

@@ -157,3 +157,29 @@ def test_the_rule_form_and_list_show_whole_bounds_without_decimals(client_admin)
     listing = client_admin.get(reverse("alerts:rules"), HTTP_ACCEPT_LANGUAGE="de").content
     assert '<td class="num">90</td>' in listing.decode()
     assert '<td class="num">180,50</td>' in listing.decode()
+
+
+def test_the_audit_log_records_a_change_of_a_rules_segments_and_owners(
+    client_admin, admin_user, rep_a
+):
+    from auditlog.models import LogEntry
+
+    from customers.models import RFMSegment
+
+    champions = RFMSegment.objects.get(code="champions")
+    client_admin.post(reverse("alerts:rule_create"), FORM)
+    rule = ToleranceRule.objects.get(name="Silent key accounts")
+    scoped = FORM | {"segments": [champions.pk], "owners": [rep_a.pk]}
+    client_admin.post(reverse("alerts:rule_update", args=[rule.pk]), scoped)
+    assert list(rule.segments.all()) == [champions]
+    changes = [
+        (name, change["operation"], change["objects"])
+        for entry in LogEntry.objects.get_for_object(rule)
+        for name, change in entry.changes_dict.items()
+        if isinstance(change, dict)
+    ]
+    assert sorted(changes) == [
+        ("owners", "add", [str(rep_a)]),
+        ("segments", "add", [str(champions)]),
+    ]
+    assert {entry.actor for entry in LogEntry.objects.get_for_object(rule)} == {admin_user}
