@@ -27,6 +27,28 @@ class SnoozeForm(forms.Form):
         return until
 
 
+def _rejected_snooze_key(alert) -> str:
+    return f"rejected-snooze-{alert.pk}"
+
+
+def keep_rejected_snooze(request, alert) -> None:
+    """What the user typed into a snooze that was refused, for the record to show again."""
+    request.session[_rejected_snooze_key(alert)] = {
+        name: request.POST.get(name, "") for name in SnoozeForm.base_fields
+    }
+
+
+def snooze_form(request, alert) -> SnoozeForm:
+    """The alert's snooze form: empty, or once refused, as typed with its errors."""
+    auto_id = f"id_snooze_{alert.pk}_%s"
+    rejected = request.session.pop(_rejected_snooze_key(alert), None)
+    if rejected is None:
+        return SnoozeForm(auto_id=auto_id)
+    form = SnoozeForm(rejected, auto_id=auto_id)
+    form.is_valid()  # its errors, shown under the fields
+    return form
+
+
 class AcknowledgeForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from alerts.choices import LEVEL_RANK, Level
-from alerts.forms import SnoozeForm
+from alerts.forms import snooze_form
 from alerts.models import Alert, AlertEvent
 from customers.panels import RecordPanel
 
@@ -24,7 +24,7 @@ def open_alerts(request: HttpRequest, customer) -> RecordPanel:
     )
     alerts.sort(key=lambda a: (-LEVEL_RANK[a.level], a.opened_at))
     for alert in alerts:  # one form each, so every label points at its own field
-        alert.snooze_form = SnoozeForm(auto_id=f"id_snooze_{alert.pk}_%s")
+        alert.snooze_form = snooze_form(request, alert)
     today = timezone.localdate()
     return RecordPanel(
         template="alerts/_record_panel.html",

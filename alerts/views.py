@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from alerts import services
 from alerts.choices import AlertState, Level
-from alerts.forms import AcknowledgeForm, SnoozeForm
+from alerts.forms import AcknowledgeForm, SnoozeForm, keep_rejected_snooze
 from alerts.models import Alert
 from cockpit.navigation import redirect_back
 from cockpit.people import person_name
@@ -50,6 +50,7 @@ def snooze(request: HttpRequest, alert_id: int) -> HttpResponse:
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+            keep_rejected_snooze(request, alert)
         else:
             messages.success(
                 request,
@@ -62,7 +63,8 @@ def snooze(request: HttpRequest, alert_id: int) -> HttpResponse:
     else:
         problems = [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()]
         messages.error(request, _("Not snoozed. %(problems)s") % {"problems": " ".join(problems)})
-    return redirect(alert.customer)
+        keep_rejected_snooze(request, alert)
+    return redirect(f"{alert.customer.get_absolute_url()}#alert-{alert.pk}")
 
 
 INBOX_PAGE_SIZE = 50

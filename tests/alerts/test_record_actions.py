@@ -109,6 +109,24 @@ def test_a_snooze_needs_a_future_date_and_a_reason(client_a, red_customer):
     assert (alert.state, alert.snoozed_until) == ("snoozed", dt.date(2026, 7, 15))
 
 
+@time_machine.travel(NOW, tick=False)
+def test_a_refused_snooze_comes_back_open_with_what_was_typed_and_why(client_a, red_customer):
+    alert = Alert.objects.get()
+    url = reverse("alerts:snooze", args=[alert.pk])
+    response = client_a.post(url, {"until": "2026-06-30", "reason": "Back from holiday"})
+    assert response.url == f"{red_customer.get_absolute_url()}#alert-{alert.pk}"
+    content = client_a.get(response.url).content.decode()
+    form = content.split(f'action="{url}"')[0].rsplit("<details", 1)[1] + content.split(
+        f'action="{url}"'
+    )[1].split("</form>")[0]
+    assert form.startswith(" open>")
+    assert 'value="Back from holiday"' in form and 'value="2026-06-30"' in form
+    assert "Snooze until a day in the future." in form
+    # Shown once: the next visit offers a fresh form.
+    again = client_a.get(response.url).content.decode()
+    assert "Back from holiday" not in again
+
+
 def test_a_snooze_ends_on_its_date(client_a, red_customer):
     alert = Alert.objects.get()
     with time_machine.travel(NOW, tick=False):
