@@ -116,9 +116,10 @@ def test_a_refused_snooze_comes_back_open_with_what_was_typed_and_why(client_a, 
     response = client_a.post(url, {"until": "2026-06-30", "reason": "Back from holiday"})
     assert response.url == f"{red_customer.get_absolute_url()}#alert-{alert.pk}"
     content = client_a.get(response.url).content.decode()
-    form = content.split(f'action="{url}"')[0].rsplit("<details", 1)[1] + content.split(
-        f'action="{url}"'
-    )[1].split("</form>")[0]
+    form = (
+        content.split(f'action="{url}"')[0].rsplit("<details", 1)[1]
+        + content.split(f'action="{url}"')[1].split("</form>")[0]
+    )
     assert form.startswith(" open>")
     assert 'value="Back from holiday"' in form and 'value="2026-06-30"' in form
     assert "Snooze until a day in the future." in form
