@@ -3,10 +3,13 @@ from collections.abc import Callable
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from cockpit.people import person_name
 from cockpit.search import contains_text, starts_with_text
@@ -75,11 +78,21 @@ class OrderingFilter(django_filters.OrderingFilter):
 
 
 class PersonFilterField(django_filters.fields.ModelChoiceField):
-    """People by their full names, with django-filter's empty choice ("nobody")."""
+    """People by their full names, with django-filter's empty choice ("nobody"). In the
+    URL a person is their id, or their username as the REST API shows it (?owner=rep2)."""
 
     label_from_instance = staticmethod(person_name)
 
+    def to_python(self, value):
+        if isinstance(value, str) and value and not value.isdigit() and value != self.null_value:
+            user = self.queryset.filter(username=value).first()
+            if user is None:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            return user
+        return super().to_python(value)
 
+
+@extend_schema_field(OpenApiTypes.STR)  # an id, a username, or "null"
 class PersonChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = PersonFilterField
 

@@ -35,6 +35,18 @@ def test_a_manager_lists_every_customer_and_filters(api_manager, customer_a, cus
     assert [c["number"] for c in only] == ["B-1"]
 
 
+def test_the_owner_filter_takes_the_username_the_api_shows(
+    api_manager, customer_a, customer_b, rep_b
+):
+    shown = api_manager.get(f"/api/v1/customers/{customer_b.number}/").json()["owner"]
+    by_name = api_manager.get("/api/v1/customers/", {"owner": shown}).json()["results"]
+    by_id = api_manager.get("/api/v1/customers/", {"owner": rep_b.pk}).json()["results"]
+    assert [c["number"] for c in by_name] == [c["number"] for c in by_id] == ["B-1"]
+    unknown = api_manager.get("/api/v1/customers/", {"owner": "nobody-here"})
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"][0]["field"] == "owner"
+
+
 def test_another_reps_customer_is_a_404_with_the_common_error_body(api_a, customer_b):
     response = api_a.get(f"/api/v1/customers/{customer_b.number}/")
     assert response.status_code == 404
