@@ -42,7 +42,18 @@ def _change(alert: Alert, state: str, snoozed_until, kind: str, user, note: str)
 
 @transaction.atomic
 def acknowledge(alert: Alert, user, note: str = "") -> Alert:
-    return _change(alert, AlertState.ACKNOWLEDGED, None, EventKind.ACKNOWLEDGED, user, note)
+    """Acknowledging an acknowledged alert again changes nothing (a double click, a retried
+    API call), unless it brings a new note."""
+    current = Alert.objects.select_for_update().get(pk=alert.pk)
+    if current.state == AlertState.ACKNOWLEDGED:
+        last = (
+            current.events.filter(kind=EventKind.ACKNOWLEDGED)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if not note or (last is not None and last.note == note):
+            return current
+    return _change(current, AlertState.ACKNOWLEDGED, None, EventKind.ACKNOWLEDGED, user, note)
 
 
 @transaction.atomic

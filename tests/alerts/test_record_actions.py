@@ -82,6 +82,16 @@ def test_acknowledging_records_who_and_when(client_a, rep_a, red_customer):
         rep_a,
         "Called, order next week",
     )
+    # A double click, or the same call retried, records nothing more; a new note does.
+    url = reverse("alerts:acknowledge", args=[alert.pk])
+    client_a.post(url, {"note": "Called, order next week"})
+    client_a.post(url, {"note": ""})
+    assert alert.events.filter(kind="acknowledged").count() == 1
+    client_a.post(url, {"note": "Order came in"})
+    assert list(alert.events.filter(kind="acknowledged").values_list("note", flat=True)) == [
+        "Called, order next week",
+        "Order came in",
+    ]
 
 
 def test_another_reps_alert_is_a_404(rep_b, red_customer):
