@@ -61,6 +61,23 @@ def test_a_good_file_is_checked_then_imported_once(
     assert 'id="import-status" data-status="done"' in fragment.content.decode()
 
 
+def test_importing_a_file_again_says_nothing_was_new(
+    client_manager, django_capture_on_commit_callbacks
+):
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            upload(client_manager, GOOD)
+        job = ImportJob.objects.latest("pk")
+        with django_capture_on_commit_callbacks(execute=True):
+            client_manager.post(reverse("imports:run", args=[job.pk]))
+    first, again = ImportJob.objects.order_by("pk")
+    assert "being recomputed" in client_manager.get(first.get_absolute_url()).content.decode()
+    page = client_manager.get(again.get_absolute_url()).content.decode()
+    assert "Nothing new: every row was known already, so nothing was written." in page
+    assert "being recomputed" not in page
+    assert Transaction.objects.count() == 2
+
+
 def test_an_import_that_stops_unexpectedly_says_so_and_writes_nothing(
     client_manager, django_capture_on_commit_callbacks, monkeypatch
 ):
