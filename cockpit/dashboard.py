@@ -214,8 +214,14 @@ def generation() -> str:
 
 
 def _by_member(cells: QuerySet, *measures: str) -> dict[str, dict[str, float]]:
+    """Each measure summed per member: counts stay whole numbers, amounts become floats."""
     rows = cells.values("member").annotate(**{m: Sum(m) for m in measures})
-    return {row["member"]: {m: float(row[m] or 0) for m in measures} for row in rows}
+    return {
+        row["member"]: {
+            m: float(row[m]) if isinstance(row[m], Decimal) else (row[m] or 0) for m in measures
+        }
+        for row in rows
+    }
 
 
 def build_cockpit(filters: CockpitFilters) -> Cockpit:
