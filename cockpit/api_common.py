@@ -24,9 +24,11 @@ class BatchRejected(exceptions.ValidationError):
 
     def __init__(self, items: list[dict]):
         self.items = items
+        bad_items = {e["item"] for e in items if e["item"] is not None}
         self.summary = (
-            f"Nothing was written: {len({e['item'] for e in items})} of the batch's items "
-            "are invalid; see errors."
+            f"Nothing was written: {len(bad_items)} of the batch's items are invalid; see errors."
+            if bad_items
+            else f"Nothing was written: {items[0]['message']}"
         )
         super().__init__(self.summary)
 

@@ -67,43 +67,54 @@ def _field_errors(index: int, detail) -> list[dict]:
     ]
 
 
-def _validate(items: Sequence, item_serializer: type[serializers.Serializer]) -> list[dict]:
-    """Each item checked on its own, so every bad item and field is reported."""
-    errors, valid = [], []
+def _check(
+    items: Sequence,
+    customers: models.QuerySet,
+    item_serializer: type[serializers.Serializer],
+    check: Callable[[dict[int, dict]], list[dict]],
+) -> list[dict]:
+    """Every item checked, each on its own and against the others and the book, so one
+    answer names every bad item and field. Returns the rows to write, customers resolved."""
+    errors: list[dict] = []
+    rows: dict[int, dict] = {}
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             errors.append({"item": index, "field": None, "message": "Expected an object."})
             continue
         checked = item_serializer(data=item)
         if checked.is_valid():
-            valid.append(checked.validated_data)
+            rows[index] = dict(checked.validated_data)
         else:
             errors.extend(_field_errors(index, checked.errors))
-    if errors:
-        raise BatchInvalid(errors)
-    return valid
-
-
-def _resolve_customers(rows: list[dict], customers: models.QuerySet) -> list[dict]:
-    numbers = {row["customer"] for row in rows}
-    ids = dict(customers.filter(number__in=numbers).values_list("number", "id"))
-    errors = [
-        {"item": index, "field": "customer", "message": f"No customer {row['customer']!r}."}
-        for index, row in enumerate(rows)
-        if row["customer"] not in ids
+    named = {
+        index: item["customer"]
+        for index, item in enumerate(items)
+        if isinstance(item, dict) and isinstance(item.get("customer"), str) and item["customer"]
+    }
+    ids = dict(customers.filter(number__in=set(named.values())).values_list("number", "id"))
+    errors += [
+        {"item": index, "field": "customer", "message": f"No customer {number!r}."}
+        for index, number in named.items()
+        if number not in ids
     ]
     seen: dict[tuple[str, str], int] = {}
-    for index, row in enumerate(rows):
-        key = (row["source"], row["external_ref"])
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("external_ref"), str):
+            continue
+        key = (str(item.get("source") or "api"), item["external_ref"])
         if key in seen:
             errors.append({"item": index, "field": "external_ref",
                            "message": f"Repeats item {seen[key]} of this batch."})  # fmt: skip
         seen.setdefault(key, index)
+    resolved = {
+        index: row | {"customer_id": ids[row.pop("customer")]}
+        for index, row in rows.items()
+        if row["customer"] in ids
+    }
+    errors += check(resolved)
     if errors:
-        raise BatchInvalid(sorted(errors, key=lambda e: e["item"]))
-    for row in rows:
-        row["customer_id"] = ids[row.pop("customer")]
-    return rows
+        raise BatchInvalid(sorted(errors, key=lambda e: (e["item"], e["field"] or "")))
+    return list(resolved.values())
 
 
 def _ingest(
@@ -111,10 +122,9 @@ def _ingest(
     customers: models.QuerySet,
     item_serializer: type[serializers.Serializer],
     model: type[models.Model],
-    check: Callable[[list[dict]], None] = lambda rows: None,
+    check: Callable[[dict[int, dict]], list[dict]] = lambda rows: [],
 ) -> BatchResult:
-    rows = _resolve_customers(_validate(items, item_serializer), customers)
-    check(rows)
+    rows = _check(items, customers, item_serializer, check)
     with transaction.atomic():
         known = set()
         for source in {row["source"] for row in rows}:
@@ -139,19 +149,18 @@ def ingest_transactions(items: Sequence, customers: models.QuerySet) -> BatchRes
 
 
 def ingest_interactions(items: Sequence, customers: models.QuerySet, user=None) -> BatchResult:
-    def contacts_belong(rows: list[dict]) -> None:
-        wanted = {row["contact"] for row in rows if row["contact"] is not None}
+    def contacts_belong(rows: dict[int, dict]) -> list[dict]:
+        wanted = {row["contact"] for row in rows.values() if row["contact"] is not None}
         owners = dict(Contact.objects.filter(pk__in=wanted).values_list("pk", "customer_id"))
         errors = [
             {"item": index, "field": "contact", "message": "This person works for another "
              "customer." if row["contact"] in owners else f"No contact {row['contact']}."}
-            for index, row in enumerate(rows)
+            for index, row in rows.items()
             if row["contact"] is not None and owners.get(row["contact"]) != row["customer_id"]
         ]  # fmt: skip
-        if errors:
-            raise BatchInvalid(errors)
-        for row in rows:
+        for row in rows.values():
             row["contact_id"] = row.pop("contact")
             row["user"] = user
+        return errors
 
     return _ingest(items, customers, InteractionItem, Interaction, contacts_belong)
