@@ -56,11 +56,12 @@ EXPECTED: dict[str, tuple[str, dict[str, int]]] = {
     "customers:contact_update": row("GET", 302, 200, 404, 200, 200),
     "customers:interaction_create": row("GET", 302, 200, 404, 200, 200),
     "customers:transaction_create": row("GET", 302, 200, 404, 200, 200),
-    "customers:personal_data": row("GET", 302, 403, 403, 200, 200),
+    # Personal data: managers' work; another rep's customer does not exist for a rep (404).
+    "customers:personal_data": row("GET", 302, 403, 404, 200, 200),
     # A-1 is a company: only private customers are erased as a whole (404 for the others).
-    "customers:erase": row("GET", 302, 403, 403, 404, 404),
-    "customers:contact_personal_data": row("GET", 302, 403, 403, 200, 200),
-    "customers:contact_erase": row("GET", 302, 403, 403, 200, 200),
+    "customers:erase": row("GET", 302, 403, 404, 404, 404),
+    "customers:contact_personal_data": row("GET", 302, 403, 404, 200, 200),
+    "customers:contact_erase": row("GET", 302, 403, 404, 200, 200),
     "imports:upload": row("GET", 302, 403, 403, 200, 200),
     "imports:job": row("GET", 302, 403, 403, 200, 200),
     "imports:run": row("POST", 302, 403, 403, 302, 302),
