@@ -7,6 +7,8 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
+        from customers.filtersets import install_list_extensions
         from customers.kpis import triggers
 
         triggers.connect()
+        install_list_extensions()

@@ -152,21 +152,6 @@ class CustomerFilterSet(django_filters.FilterSet):
         model = Customer
         fields = ["q", "owner", "industry", "kind", "value_class", "segment", "phase", "sort"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        sortable = list(SORTABLE)
-        for extension in list_extensions():
-            for name, make_filter in extension.filters.items():
-                self.filters[name] = make_filter()
-                self.filters[name].parent = self
-                self.filters[name].model = Customer
-                self.filters[name].field_name = name
-            sortable += extension.sort_fields
-        self.filters["sort"] = OrderingFilter(fields=sortable, label=_("Sort by"))
-        self.filters["sort"].parent = self
-        self.filters["sort"].field_name = "sort"
-        self.filters["sort"].model = Customer
-
     def filter_segment(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "none":
             return queryset.filter(Q(kpi__isnull=True) | Q(kpi__rfm_segment__isnull=True))
@@ -223,3 +208,18 @@ class CustomerFilterSet(django_filters.FilterSet):
             | starts_with_text("number", value)
             | Exists(contact_matches)
         )
+
+
+def install_list_extensions() -> None:
+    """The filters and sort keys other apps add to the customer list (the alert colour),
+    made part of the filter set's class once the apps are loaded: the pages, the API and
+    its schema all see them."""
+    sortable = list(SORTABLE)
+    for extension in list_extensions():
+        for name, make_filter in extension.filters.items():
+            extension_filter = make_filter()
+            extension_filter.field_name = name
+            CustomerFilterSet.base_filters[name] = extension_filter
+        sortable += extension.sort_fields
+    CustomerFilterSet.base_filters["sort"] = OrderingFilter(fields=sortable, label=_("Sort by"))
+    CustomerFilterSet.base_filters["sort"].field_name = "sort"

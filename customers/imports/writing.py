@@ -30,6 +30,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     customers_created: int = 0
+    changed_columns: dict[str, int] = field(default_factory=dict)  # column -> customers
     customer_ids: list[int] = field(default_factory=list)
     written_at: object = None  # the database value every row written was stamped with
 
@@ -286,15 +287,31 @@ def write_customers(frame: pd.DataFrame, progress: Progress) -> ImportResult:
     }
     given = {"name": "r.name"} | kept_unless_given
     columns = list(given)
+    new_values = f"""
+        SELECT r.number, {", ".join(f"{expr} AS {c}" for c, expr in given.items())}
+        {source} JOIN customers_customer c ON c.number = r.number
+    """
+    # What the update will change, column by column, for the dry run's report.
+    counts = _fetch(
+        f"""SELECT {
+            ", ".join(
+                f"SUM(CASE WHEN {distinct(f'k.{c}', f'n.{c}')} THEN 1 ELSE 0 END)" for c in columns
+            )
+        } FROM ({new_values}) n JOIN customers_customer k ON k.number = n.number
+        WHERE k.created_at <> %(now)s""",
+        params,
+    )[0]
+    changed_columns = {
+        column.removesuffix("_id"): int(count)
+        for column, count in zip(columns, counts, strict=True)
+        if count
+    }
     changed = " OR ".join(distinct(f"customers_customer.{c}", f"n.{c}") for c in columns)
     updated = _execute(
         f"""
         UPDATE customers_customer SET {", ".join(f"{c} = n.{c}" for c in columns)},
             updated_at = %(now)s
-        FROM (
-            SELECT r.number, {", ".join(f"{expr} AS {c}" for c, expr in given.items())}
-            {source} JOIN customers_customer c ON c.number = r.number
-        ) n
+        FROM ({new_values}) n
         WHERE customers_customer.number = n.number AND customers_customer.created_at <> %(now)s
           AND ({changed})
     """,
@@ -309,6 +326,7 @@ def write_customers(frame: pd.DataFrame, progress: Progress) -> ImportResult:
         created=created,
         updated=updated,
         unchanged=len(frame) - created - updated,
+        changed_columns=changed_columns,
         customer_ids=sorted(ids),
         written_at=params["now"],
     )

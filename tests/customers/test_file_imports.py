@@ -211,7 +211,7 @@ def test_a_file_of_some_columns_changes_only_those_and_an_empty_cell_keeps_the_v
         customer_since="2021-03-15", contact_opt_out=True, notes="Prefers letters",
     )  # fmt: skip
     result = run_import("customers", b"number,name\nK-1,Erika Mustermann\n", "names.csv")
-    assert (result.updated, result.unchanged) == (1, 0)
+    assert (result.updated, result.unchanged, result.changed_columns) == (1, 0, {"name": 1})
     private.refresh_from_db()
     assert (private.name, private.kind, private.industry, private.owner, private.contact_opt_out,
             str(private.customer_since), private.notes) == (
@@ -222,6 +222,8 @@ def test_a_file_of_some_columns_changes_only_those_and_an_empty_cell_keeps_the_v
     assert run_import("customers", blanks, "blanks.csv").unchanged == 1
     given = b"number,name,owner,contact_opt_out\nK-1,Erika Mustermann,rep2,no\n"
     make_user("rep2", None)
+    result = run_import("customers", given, "given.csv", dry_run=True)
+    assert (result.updated, result.changed_columns) == (1, {"owner": 1, "contact_opt_out": 1})
     assert run_import("customers", given, "given.csv").updated == 1
     private.refresh_from_db()
     assert (private.owner.username, private.contact_opt_out, private.industry) == (
