@@ -58,7 +58,7 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
     """The file as a frame of stripped strings, one column per header."""
     if not content.strip():
         raise ImportFailed([Problem(None, None, "", _("The file is empty."))])
-    separator = ","
+    separator, text, uneven = ",", "", []
     if filename.lower().endswith(EXCEL_SUFFIXES):
         try:
             frame = pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False)
@@ -88,7 +88,6 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
         header = text.split("\n", 1)[0]
         # German Excel saves CSV with semicolons between the columns and decimal commas.
         separator = ";" if header.count(";") > header.count(",") else ","
-        uneven: list = []
 
         def note_uneven(row) -> str:
             uneven.append(row)
@@ -104,14 +103,35 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
             raise ImportFailed(
                 [Problem(None, None, "", _("Not a readable CSV file: %(error)s") % {"error": exc})]
             ) from None
-        if uneven:
-            raise ImportFailed(_uneven_lines(text, uneven))
+    uneven_problems: list[Problem] = []
+    if uneven:
+        uneven_problems = _uneven_lines(text, uneven)
+        lines = _lines_of_rows(text, {p.line for p in uneven_problems}, len(frame))
+        if lines is None:  # rows spanning lines: the other rows' lines are not known
+            raise ImportFailed(uneven_problems)
+        frame.index = pd.Index([line - 2 for line in lines])
     frame.columns = [str(c).strip() for c in frame.columns]
-    if frame.empty:
+    if frame.empty and not uneven_problems:
         raise ImportFailed([Problem(None, None, "", _("The file has a header but no rows."))])
     frame = frame.astype(TEXT).apply(lambda column: column.str.strip())
     frame.attrs["decimal_comma"] = separator == ";"
+    # Lines with too few or too many cells are left out and reported with the check's
+    # problems, so one answer names every bad line and field.
+    frame.attrs["uneven"] = uneven_problems
     return frame
+
+
+def _lines_of_rows(text: str, skipped: set[int | None], rows: int) -> list[int] | None:
+    """The file line of each row read, the skipped lines left out; None where that does not
+    add up (a quoted cell holding a line break)."""
+    if None in skipped:
+        return None
+    lines = [
+        number
+        for number, line in enumerate(text.splitlines(), start=1)
+        if number > 1 and line.strip() and number not in skipped
+    ]
+    return lines if len(lines) == rows else None
 
 
 def _uneven_lines(text: str, rows: list) -> list[Problem]:
@@ -298,11 +318,10 @@ def check(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
             ]
         )
     decimal_comma = frame.attrs.get("decimal_comma", False)
-    frame = frame.reset_index(drop=True)
+    problems: list[Problem] = list(frame.attrs.get("uneven", []))
     for column in layout.columns:
         if column.name not in frame.columns:
             frame[column.name] = ""
-    problems: list[Problem] = []
     for column in layout.columns:
         problems += _check_column(frame, column, decimal_comma)
     if "currency" in frame.columns:

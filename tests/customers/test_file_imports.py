@@ -54,13 +54,17 @@ def test_every_line_with_too_few_or_too_many_cells_is_named():
         + "K-1,A GmbH,invoice,2026-01-15,10.00,EUR,R-1,\n"
         + "K-2,B GmbH,invoice,2026-01-15\n"
         + "K-3,C GmbH,invoice,2026-01-15,10.00,EUR,R-3,,extra\n"
+        + "\n"
+        + "K-4,D GmbH,invoice,2026-02-30,10.00,EUR,R-4,\n"
     ).encode()
     with pytest.raises(ImportFailed) as failed:
         run_import("transactions", content, "upload.csv")
+    # The other rows are checked too, each named by its line in the file.
     assert [(p.line, p.value, p.message) for p in failed.value.problems] == [
         (3, "K-2,B GmbH,invoice,2026-01-15", "4 cells where the header has 8 columns"),
         (4, "K-3,C GmbH,invoice,2026-01-15,10.00,EUR,R-3,,extra",
          "9 cells where the header has 8 columns"),
+        (6, "2026-02-30", "'2026-02-30' is not a date (YYYY-MM-DD or DD.MM.YYYY)"),
     ]  # fmt: skip
     assert nothing_written()
 
