@@ -122,7 +122,9 @@ INTERACTIONS = Layout(
         Column("satisfaction", False, "int", _("1 to 5."), "4"),
         Column("summary", False, "text", _("What was said."), "Asked for the 2027 price list"),
         SOURCE,
-        EXTERNAL_REF,
+        Column(
+            "external_ref", True, "text", _("Unique per source."), "CALL-2026-0815", max_length=100
+        ),
     ),
     key=("source", "external_ref"),
 )
