@@ -86,8 +86,8 @@ class Interaction(models.Model):
     objects = InteractionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("interaction")
-        verbose_name_plural = _("interactions")
+        verbose_name = _("touchpoint")
+        verbose_name_plural = _("touchpoints")
         ordering = ["-occurred_at"]
         indexes = [
             models.Index(fields=["customer", "occurred_at"], name="interaction_customer_time_idx"),

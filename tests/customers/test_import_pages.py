@@ -79,21 +79,30 @@ def test_a_file_known_already_has_nothing_to_import(
     assert Transaction.objects.count() == 2
 
 
-def test_an_import_that_stops_unexpectedly_says_so_and_writes_nothing(
-    client_manager, django_capture_on_commit_callbacks, monkeypatch
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        upload(client_manager, GOOD)
+def _run_checked_import_with_a_failing(target: str, client, callbacks, monkeypatch) -> ImportJob:
+    """Upload GOOD, then run its import while ``target`` raises "database is locked"."""
+    with callbacks(execute=True):
+        upload(client, GOOD)
     job = ImportJob.objects.get()
 
     def locked(*args, **kwargs):
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr("customers.imports.writing.log_imported_customers", locked)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client_manager.post(reverse("imports:run", args=[job.pk]))
+    monkeypatch.setattr(target, locked)
+    with callbacks(execute=True):
+        response = client.post(reverse("imports:run", args=[job.pk]))
     assert response.status_code == 302
     job.refresh_from_db()
+    return job
+
+
+def test_an_import_that_stops_unexpectedly_says_so_and_writes_nothing(
+    client_manager, django_capture_on_commit_callbacks, monkeypatch
+):
+    job = _run_checked_import_with_a_failing(
+        "customers.imports.writing.log_imported_customers",
+        client_manager, django_capture_on_commit_callbacks, monkeypatch,
+    )  # fmt: skip
     assert (job.status, job.progress, job.problem_count) == ("failed", 100, 1)
     assert job.problems[0]["message"].startswith("The import stopped on an unexpected error")
     assert not Transaction.objects.exists()
@@ -102,17 +111,10 @@ def test_an_import_that_stops_unexpectedly_says_so_and_writes_nothing(
 def test_a_recompute_that_fails_after_the_import_leaves_the_import_done(
     client_manager, django_capture_on_commit_callbacks, monkeypatch
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        upload(client_manager, GOOD)
-    job = ImportJob.objects.get()
-
-    def locked(*args, **kwargs):
-        raise RuntimeError("database is locked")
-
-    monkeypatch.setattr("customers.tasks.recompute_customer_kpis.delay", locked)
-    with django_capture_on_commit_callbacks(execute=True):
-        client_manager.post(reverse("imports:run", args=[job.pk]))
-    job.refresh_from_db()
+    job = _run_checked_import_with_a_failing(
+        "customers.tasks.recompute_customer_kpis.delay",
+        client_manager, django_capture_on_commit_callbacks, monkeypatch,
+    )  # fmt: skip
     assert (job.status, job.progress, job.result["created"]) == ("done", 100, 2)
     assert Transaction.objects.count() == 2
 
