@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.models import Contact, Customer, CustomerKPI, DataRightsRequest, Interaction
 
@@ -87,7 +88,8 @@ def _rename_in_audit_log(objects) -> None:
 
 
 def _erase_contact_fields(contact: Contact) -> None:
-    contact.name = f"Erased person {contact.pk}"
+    # In the language of whoever erases: a name is stored once, for the team to read.
+    contact.name = _("Erased person %(number)s") % {"number": contact.pk}
     contact.role = contact.email = contact.phone = ""
     contact.is_primary = False
     contact.contact_opt_out = True
@@ -112,7 +114,7 @@ def erase_customer(customer: Customer, user) -> None:
     and the transactions stay, so integrations and KPIs keep working."""
     for contact in customer.contacts.all():
         _erase_contact_fields(contact)
-    customer.name = f"Erased customer {customer.pk}"
+    customer.name = _("Erased customer %(number)s") % {"number": customer.pk}
     customer.notes = ""
     customer.contact_opt_out = True
     customer.save()

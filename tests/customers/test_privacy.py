@@ -98,6 +98,14 @@ def test_erasing_a_contact_person(client_manager, customer_a):
                         {"confirm": "Max Muster"})  # fmt: skip
     person = Contact.objects.get(pk=person.pk)
     assert (person.name, person.email, person.phone) == (f"Erased person {person.pk}", "", "")
+    # Erased from a German page, the name reads German for the (German) team.
+    other = ContactFactory(customer=customer_a, name="Erika Muster")
+    client_manager.post(
+        reverse("customers:contact_erase", args=["A-1", other.pk]),
+        {"confirm": "Erika Muster"},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert Contact.objects.get(pk=other.pk).name == f"Gelöschte Person {other.pk}"
     assert list(person.interactions.values_list("summary", flat=True)) == [""]
     entries = LogEntry.objects.get_for_object(person)
     assert entries.exists()
