@@ -48,7 +48,7 @@ def tasks_calendar(user, base_url: str) -> bytes:
         event.add("dtstart", task.due_on)
         event.add("dtend", task.due_on + dt.timedelta(days=1))
         event.add("summary", f"{task.display_title} · {task.customer.name}")
-        lines = [task.notes] if task.notes else []
+        lines = [task.display_notes] if task.notes else []
         if task.contact:
             lines.append(f"{task.contact.name} {task.contact.phone}".strip())
         event.add("description", "\n".join(lines))

@@ -79,16 +79,25 @@ def plan_cadence_tasks(today: dt.date, customer_ids: Sequence[int] | None = None
     """One open cadence task per customer whose contact falls due within the lead time.
 
     A touch logged meanwhile moves the due date past the horizon: the open task is then
-    done. Customers who opted out (no due date) have theirs cancelled."""
+    done. Where the due date moved past it for another reason (an admin lengthened or
+    deleted a cadence), or went (the customer opted out), the task is cancelled: a task
+    is done only where somebody was in touch."""
     params = _params(today, customer_ids)
     scope = _scope("agenda_task.customer_id", customer_ids)
+    created_on = (
+        "CAST(agenda_task.created_at AS date)"
+        if connection.vendor == "postgresql"
+        else "date(agenda_task.created_at)"
+    )
     counts = {}
     counts["done_by_touch"] = _execute(
         f"""
         UPDATE agenda_task SET status = '{DONE}', completed_at = %(now)s
         WHERE origin = '{CADENCE}' AND status = '{OPEN}' {scope}
-          AND customer_id IN (SELECT customer_id FROM customers_customerkpi
-                              WHERE contact_due_on > %(horizon)s)
+          AND EXISTS (SELECT 1 FROM customers_customerkpi k
+                      WHERE k.customer_id = agenda_task.customer_id
+                        AND k.contact_due_on > %(horizon)s
+                        AND k.last_contact_on >= {created_on})
         """,
         params,
     )
@@ -98,7 +107,7 @@ def plan_cadence_tasks(today: dt.date, customer_ids: Sequence[int] | None = None
         WHERE origin = '{CADENCE}' AND status = '{OPEN}' {scope}
           AND NOT EXISTS (SELECT 1 FROM customers_customerkpi k
                           WHERE k.customer_id = agenda_task.customer_id
-                            AND k.contact_due_on IS NOT NULL)
+                            AND k.contact_due_on <= %(horizon)s)
         """,
         params,
     )

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import translation
 
 from agenda.models import ContactCadence, Sequence, SequenceEnrollment, Task
@@ -65,6 +66,7 @@ class TestCadenceTasks:
         plan()
         assert tasks_of(insurer) == [("cadence", "visit", dt.date(2026, 7, 1), "open", "")]
 
+    @time_machine.travel(dt.datetime(2026, 6, 30, 10, tzinfo=dt.UTC), tick=False)
     def test_a_touch_logged_meanwhile_closes_the_task(self):
         customer = CustomerFactory()
         touch(customer, "2026-04-01")
@@ -74,6 +76,17 @@ class TestCadenceTasks:
         result = plan()
         assert result["cadence"]["done_by_touch"] == 1
         assert tasks_of(customer) == [("cadence", "call", dt.date(2026, 6, 30), "done", "")]
+
+    @time_machine.travel(dt.datetime(2026, 6, 30, 10, tzinfo=dt.UTC), tick=False)
+    def test_a_cadence_deleted_cancels_its_tasks_instead_of_calling_them_done(self):
+        customer = CustomerFactory()
+        touch(customer, "2026-04-01")  # due 2026-06-30 under "Everybody"
+        plan()
+        assert [t[3] for t in tasks_of(customer)] == ["open"]
+        ContactCadence.objects.update(interval_days=365)  # an admin lengthens the cadence
+        result = plan()
+        assert (result["cadence"]["done_by_touch"], result["cadence"]["cancelled"]) == (0, 1)
+        assert [t[3] for t in tasks_of(customer)] == ["cancelled"]
 
     def test_opted_out_customers_are_never_scheduled(self):
         customer = CustomerFactory()
