@@ -148,6 +148,11 @@ class TestTaskFromAlert:
         assert (form["title"].value(), form["notes"].value()) == (
             "Lange kein Kauf", "Nachbestellung anbieten.",
         )  # fmt: skip
+        # The calendar feed too, title and description, in the profile's language.
+        UserProfile.objects.create(user=alert.customer.owner, language="de")
+        feed = client_a.get(feed_url(alert.customer.owner)).content.decode()
+        assert "SUMMARY:Lange kein Kauf · " in feed
+        assert "DESCRIPTION:Nachbestellung anbieten." in feed
 
     def test_completing_the_task_acknowledges_the_alert(self, client_a, rep_a, alert):
         follow_up = task(alert.customer, origin="alert", alert=alert, title="Reorder call")

@@ -249,6 +249,10 @@ def test_a_refused_page_says_which_roles_it_is_for(client):
     client.force_login(make_user("manager_m", Role.MANAGER))
     admins_only = client.get(reverse("predictive_model"))
     assert admins_only.status_code == 403
-    assert "This page is for admins." in admins_only.content.decode()
+    assert "This page is for admins. Ask an administrator if you need it." in (
+        admins_only.content.decode()
+    )  # a manager is not sent to ask their manager
     german = client.get(reverse("predictive_model"), HTTP_ACCEPT_LANGUAGE="de")
-    assert "Nur für Admins." in german.content.decode()
+    assert "Nur für Admins. Fragen Sie Ihre Administration, wenn Sie sie brauchen." in (
+        german.content.decode()
+    )
