@@ -186,8 +186,12 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @require_GET
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    """An open task lives on its customer's record; a closed one on a page of its own
+    (the record lists only the last few, without their details)."""
     task = visible_task(request, task_id)
-    return redirect(f"{task.customer.get_absolute_url()}#task-{task.pk}")
+    if task.status == TaskStatus.OPEN:
+        return redirect(f"{task.customer.get_absolute_url()}#task-{task.pk}")
+    return render(request, "agenda/task_detail.html", {"task": task})
 
 
 @require_http_methods(["GET", "POST"])

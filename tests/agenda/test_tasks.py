@@ -300,3 +300,21 @@ def test_my_day_says_when_a_long_list_is_cut_and_where_the_rest_is(client_a, rep
     assert "The 2 reddest and most valuable of 3 open alerts." in page
     assert "The 2 longest due of 3." in page
     assert f"?owner={rep_a.pk}&amp;contact_overdue=true" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_closed_tasks_page_shows_it_and_an_open_one_leads_to_the_record(
+    client_a, rep_a, customer_a
+):
+    open_task = task(customer_a, title="Call about the reorder")
+    assert client_a.get(open_task.get_absolute_url()).url == (
+        f"{customer_a.get_absolute_url()}#task-{open_task.pk}"
+    )
+    client_a.post(reverse("agenda:task_cancel", args=[open_task.pk]), {"reason": "Customer moved"})
+    page = client_a.get(open_task.get_absolute_url())
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "<h1>Call about the reorder</h1>" in content
+    assert "<dt>Reason</dt><dd>Customer moved</dd>" in content
+    german = client_a.get(open_task.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de")
+    assert "<dt>Begründung</dt>" in german.content.decode()
