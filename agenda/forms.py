@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import ActionPlan, Task
@@ -72,5 +73,15 @@ class ActionPlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.customer = customer
         self.fields["responsible"].queryset = _assignable(user, customer)
+        name_people(self.fields["responsible"])
         if self.instance.pk is None:
             del self.fields["status"]
+
+    def clean_review_on(self):
+        """A new plan is reviewed ahead; an existing one may keep a passed date (overdue
+        reviews are shown as such) but not be moved into the past."""
+        review_on = self.cleaned_data.get("review_on")
+        moved = self.instance.pk is None or review_on != self.instance.review_on
+        if review_on and moved and review_on < timezone.localdate():
+            raise forms.ValidationError(_("Review on today or a later day."))
+        return review_on

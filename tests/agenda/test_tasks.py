@@ -12,6 +12,7 @@ from agenda.models import ActionPlan, ContactCadence, Task
 from alerts.evaluation import evaluate
 from alerts.models import Alert, ToleranceRule
 from cockpit.models import UserProfile
+from cockpit.people import person_name
 from customers.kpis import runs
 from customers.models import CustomerKPI, Interaction
 from tests.agenda.test_cadence import touch
@@ -245,6 +246,25 @@ def test_an_action_plan_shows_its_progress_on_the_record(client_a, rep_a, custom
     record = client_a.get(customer_a.get_absolute_url()).content.decode()
     assert "Rahmenvertrag 2027 sichern" in record
     assert "1 of 2 measures done" in record
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_action_plans_form_names_people_and_looks_ahead(client_a, rep_a, customer_a):
+    url = reverse("agenda:plan_create", args=[customer_a.number])
+    form = client_a.get(url).content.decode()
+    assert f'<option value="{rep_a.pk}">{person_name(rep_a)}</option>' in form
+    fields = {"goal": "Rahmenvertrag 2027 sichern", "responsible": rep_a.pk}
+    past = client_a.post(url, fields | {"review_on": "2020-01-01"})
+    assert past.context["form"].errors["review_on"] == ["Review on today or a later day."]
+    client_a.post(url, fields | {"review_on": "2026-09-30"})
+    plan = ActionPlan.objects.get()
+    # Travelled past its review, the plan saves with its date unchanged.
+    with time_machine.travel(dt.datetime(2026, 10, 15, 8, tzinfo=dt.UTC), tick=False):
+        edit = reverse("agenda:plan_edit", args=[customer_a.number, plan.pk])
+        saved = client_a.post(edit, fields | {"review_on": "2026-09-30", "status": plan.status,
+                                              "goal": "Rahmenvertrag 2027"})  # fmt: skip
+    assert saved.status_code == 302
+    assert ActionPlan.objects.get().goal == "Rahmenvertrag 2027"
 
 
 @time_machine.travel(NOW, tick=False)
