@@ -1,6 +1,6 @@
 """The demo agenda: per rep an action plan for the biggest key account, follow-ups from
-red alerts and a few manual tasks, on top of what cadences and sequences plan. The reps
-write in German, as the demo book's notes and touchpoints are."""
+red alerts and a few manual tasks, on top of what cadences and sequences plan. Each rep
+writes in their own language (rep1 English, rep2 and rep3 German)."""
 
 import datetime as dt
 
@@ -18,15 +18,44 @@ from customers.models import Customer
 
 ALERT_TASKS_PER_REP = 3
 
+# What a rep writes, in the rep's language: the plan's goal, its measures, a manual task.
+WRITTEN = {
+    "de": {
+        "goal": "Rahmenvertrag 2027 sichern",
+        "measures": [
+            "Bedarf fürs nächste Jahr mit dem Einkauf klären",
+            "Geschäftsführung zu unserem Kundentag einladen",
+            "Rahmenangebot schicken",
+        ],
+        "catalogue": "Katalog und Preisliste schicken",
+    },
+    "en": {
+        "goal": "Secure the 2027 framework agreement",
+        "measures": [
+            "Clarify next year's needs with purchasing",
+            "Invite the management to our customer day",
+            "Send the framework offer",
+        ],
+        "catalogue": "Send the catalogue and price list",
+    },
+}
+
+
+def _written_by(rep) -> dict:
+    profile = getattr(rep, "profile", None)
+    return WRITTEN.get(getattr(profile, "language", "en"), WRITTEN["en"])
+
 
 @transaction.atomic
 def seed_demo_agenda(today: dt.date) -> dict:
     """Idempotent: a rep who has an action plan already is left alone."""
     now = timezone.now()
     counts = {"plans": 0, "tasks": 0}
-    for rep in get_user_model().objects.filter(username__in=REP_USERNAMES).order_by("username"):
+    reps = get_user_model().objects.filter(username__in=REP_USERNAMES).select_related("profile")
+    for rep in reps.order_by("username"):
         if ActionPlan.objects.filter(responsible=rep).exists():
             continue
+        written = _written_by(rep)
         key_account = (
             Customer.objects.filter(owner=rep, kpi__value_class="A", contact_opt_out=False)
             .order_by("-kpi__revenue_12m", "number")
@@ -35,16 +64,15 @@ def seed_demo_agenda(today: dt.date) -> dict:
         if key_account is not None:
             plan = ActionPlan.objects.create(
                 customer=key_account,
-                goal="Rahmenvertrag 2027 sichern",
+                goal=written["goal"],
                 responsible=rep,
                 review_on=today + dt.timedelta(days=45),
                 status=PlanStatus.ACTIVE,
             )
-            measures = [
-                ("Bedarf fürs nächste Jahr mit dem Einkauf klären", TaskKind.CALL, -10, True),
-                ("Geschäftsführung zu unserem Kundentag einladen", TaskKind.VISIT, 0, False),
-                ("Rahmenangebot schicken", TaskKind.EMAIL, 14, False),
-            ]
+            steps = [(TaskKind.CALL, -10, True), (TaskKind.VISIT, 0, False),
+                     (TaskKind.EMAIL, 14, False)]  # fmt: skip
+            measures = [(title, *step) for title, step in zip(written["measures"], steps,
+                                                                 strict=True)]  # fmt: skip
             for title, kind, days, done in measures:
                 Task.objects.create(
                     customer=key_account, assignee=rep, title=title, kind=kind,
@@ -69,7 +97,7 @@ def seed_demo_agenda(today: dt.date) -> dict:
         prospect = Customer.objects.filter(owner=rep, kpi__lifecycle_phase="prospect").first()
         if prospect is not None:
             Task.objects.create(
-                customer=prospect, assignee=rep, title="Katalog und Preisliste schicken",
+                customer=prospect, assignee=rep, title=written["catalogue"],
                 kind=TaskKind.EMAIL, due_on=today, origin=TaskOrigin.MANUAL, created_at=now,
             )  # fmt: skip
             counts["tasks"] += 1

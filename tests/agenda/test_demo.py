@@ -28,6 +28,13 @@ def test_the_demo_agenda_gives_every_rep_a_day_to_work_through():
         assert mine.filter(origin="alert").count() == 3
         assert mine.filter(origin="cadence").exists()
     assert Task.objects.open().filter(origin="sequence").exists()
+    # Each rep writes in their own language.
+    goals = dict(ActionPlan.objects.values_list("responsible__username", "goal"))
+    assert goals == {
+        "rep1": "Secure the 2027 framework agreement",
+        "rep2": "Rahmenvertrag 2027 sichern",
+        "rep3": "Rahmenvertrag 2027 sichern",
+    }
     tasks = Task.objects.count()
     second = seed_demo_agenda(TODAY)
     assert (second["plans"], second["tasks"], Task.objects.count()) == (0, 0, tasks)
