@@ -157,6 +157,11 @@ def alerts_by_rule(cockpit: Cockpit) -> str:
                                                                    "b": 30})  # fmt: skip
 
 
+def _ticks(axis: dict) -> dict:
+    """An axis's tick format, for a colour bar (which takes no other axis keys)."""
+    return {"tickformat": axis["tickformat"]}
+
+
 def segment_treemap(cockpit: Cockpit) -> str:
     names = segment_names()
     rows = [
@@ -187,7 +192,7 @@ def segment_treemap(cockpit: Cockpit) -> str:
                 "cmin": 0,
                 "cmax": float(frame["revenue_12m"].max()) if len(frame) else 1,
                 "showscale": True,
-                "colorbar": {"title": {"text": _("Revenue")}},
+                "colorbar": {"title": {"text": _("Revenue")}, **_ticks(amount_axis())},
             },
             texttemplate="%{label}<br>%{value:,}",
             hovertemplate=_("%{label}: %{value:,} customers, revenue %{color:,.0f}")

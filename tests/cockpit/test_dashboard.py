@@ -266,6 +266,8 @@ def test_the_charts_link_to_lists_of_exactly_their_customers(book, client):
         return client.get(url).context["page"].paginator.count
 
     treemap = json.loads(figures["fig-segments"])["data"][0]
+    # Its revenue scale reads as the amounts on the other charts (no "0.5M" in German).
+    assert treemap["marker"]["colorbar"]["tickformat"] == ".3~s"
     counts = [values["customers"] for values in cockpit.by_segment.values() if values["customers"]]
     assert any("segment=none" in url for url in treemap["customdata"])
     root, *segments = treemap["customdata"]
