@@ -55,6 +55,17 @@ def _layout(figure: go.Figure, height: int = 280, **more) -> str:
     return figure.to_json()
 
 
+# A legend in one row above the plot: below it, on a phone, it covered the x-axis labels
+# and the labels of a donut's lower slices.
+LEGEND_ON_TOP = {
+    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+    "margin": {"l": 40, "r": 10, "t": 40, "b": 40},
+}
+# A right-hand axis counts on its own: plotly would otherwise put its ticks on the left
+# axis's grid lines, at odd values (16, 140, 264).
+OWN_TICKS = {"tickmode": "auto"}
+
+
 def segment_names() -> dict[int | None, str]:
     names: dict[int | None, str] = {s.pk: s.name for s in RFMSegment.objects.all()}
     names[None] = _("No segment")
@@ -102,7 +113,11 @@ def alert_colour_pie(cockpit: Cockpit, measure: str) -> str:
             hovertemplate="%{label}: %{text}<extra></extra>",
         )
     )
-    return _layout(figure, height=240, showlegend=True, legend={"orientation": "h"})
+    # Room above the donut for the legend and the upper slices' labels.
+    return _layout(
+        figure, height=290, showlegend=True,
+        **LEGEND_ON_TOP | {"margin": {"l": 10, "r": 10, "t": 70, "b": 30}},
+    )  # fmt: skip
 
 
 def recency_histogram(cockpit: Cockpit) -> str:
@@ -238,8 +253,8 @@ def value_classes(cockpit: Cockpit) -> str:
     return _layout(
         figure, height=260,
         yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero"}
-        | amount_axis(),
-        legend={"orientation": "h"}, hoverlabel={"namelength": -1},
+        | amount_axis() | OWN_TICKS,
+        hoverlabel={"namelength": -1}, **LEGEND_ON_TOP,
     )  # fmt: skip
 
 
@@ -343,8 +358,8 @@ def history(cockpit: Cockpit) -> str:
     return _layout(
         figure, height=280, yaxis=amount_axis(),
         yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "tickformat": ",d",
-                "rangemode": "tozero"},
-        legend={"orientation": "h"}, hoverlabel={"namelength": -1},
+                "rangemode": "tozero"} | OWN_TICKS,
+        hoverlabel={"namelength": -1}, **LEGEND_ON_TOP,
     )  # fmt: skip
 
 

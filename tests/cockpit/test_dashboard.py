@@ -276,6 +276,14 @@ def test_the_charts_link_to_lists_of_exactly_their_customers(book, client):
     for url, customers in zip(segments, counts, strict=True):
         assert ".0" not in url and "nan" not in url, url
         assert listed(url) == customers, url
+    # Legends above the plots (below, on a phone, they covered axis and slice labels), and
+    # a right-hand axis with ticks of its own.
+    for name in ("fig-customers-by-alert", "fig-revenue-by-alert", "fig-value-classes",
+                 "fig-history"):  # fmt: skip
+        layout = json.loads(figures[name])["layout"]
+        assert (layout["legend"]["orientation"], layout["legend"]["y"]) == ("h", 1.02), name
+        if "yaxis2" in layout:
+            assert layout["yaxis2"]["tickmode"] == "auto", name
     active = json.loads(figures["fig-history"])["data"][1]
     assert listed(active["customdata"][-1]) == cockpit.history[-1]["active_customers"]
 
