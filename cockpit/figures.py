@@ -327,14 +327,17 @@ def segment_migration(cockpit: Cockpit) -> str:
     figure = go.Figure(
         go.Heatmap(
             z=matrix.values.tolist(), x=labels, y=labels, customdata=urls,
-            colorscale="Blues", texttemplate="%{z:,.0f}",
+            colorscale="Blues", texttemplate="%{z:,.0f}", showscale=False,
             hovertemplate=_("%{y} → %{x}: %{z:,.0f}") + "<extra></extra>",
         )
     )  # fmt: skip
+    # Each cell shows its count: no colour scale, so on a phone the grid keeps the width.
+    # The axes take the room their segment names need.
     return _layout(
-        figure, height=420, margin={"l": 130, "r": 10, "t": 10, "b": 110},
-        xaxis={"title": {"text": _("now")}}, yaxis={"title": {"text": _("a month before")},
-                                                   "autorange": "reversed"},
+        figure, height=440, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"title": {"text": _("now")}, "automargin": True},
+        yaxis={"title": {"text": _("a month before")}, "autorange": "reversed",
+               "automargin": True},
     )  # fmt: skip
 
 

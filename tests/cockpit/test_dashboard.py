@@ -284,6 +284,9 @@ def test_the_charts_link_to_lists_of_exactly_their_customers(book, client):
         assert (layout["legend"]["orientation"], layout["legend"]["y"]) == ("h", 1.02), name
         if "yaxis2" in layout:
             assert layout["yaxis2"]["tickmode"] == "auto", name
+    migration = json.loads(figures["fig-migration"])
+    assert migration["data"][0]["showscale"] is False  # the cells carry their counts
+    assert migration["layout"]["yaxis"]["automargin"] is True
     active = json.loads(figures["fig-history"])["data"][1]
     assert listed(active["customdata"][-1]) == cockpit.history[-1]["active_customers"]
 
