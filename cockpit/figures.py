@@ -4,6 +4,8 @@ Every point carries the customer-list URL of the customers behind it (customdata
 page's script follows it on click.
 """
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 from django.conf import settings
@@ -143,11 +145,16 @@ def recency_histogram(cockpit: Cockpit) -> str:
     )  # fmt: skip
 
 
+def _wrapped(label: str, width: int = 24) -> str:
+    """A long axis label on lines of about ``width`` characters, so it fits a phone."""
+    return "<br>".join(textwrap.wrap(label, width)) or label
+
+
 def alerts_by_rule(cockpit: Cockpit) -> str:
     names = {rule.pk: rule.localized_name for rule in ToleranceRule.objects.all()}
     frame = pd.DataFrame(
         [
-            {"rule": names.get(rule_id, str(rule_id)), "rule_id": rule_id, **counts}
+            {"rule": _wrapped(names.get(rule_id, str(rule_id))), "rule_id": rule_id, **counts}
             for rule_id, counts in cockpit.by_rule.items()
         ],
         columns=["rule", "rule_id", "red", "yellow"],
@@ -167,9 +174,13 @@ def alerts_by_rule(cockpit: Cockpit) -> str:
             ],
             hovertemplate="%{y}: %{x:,}<extra></extra>",
         )
-    height = max(200, 40 + 28 * len(frame))
-    return _layout(figure, height=height, barmode="stack", margin={"l": 220, "r": 10, "t": 10,
-                                                                   "b": 30})  # fmt: skip
+    height = max(220, 70 + 28 * len(frame))
+    # The rule names take the room they need; the legend goes on top (on the right it left
+    # the names too little room on a phone).
+    return _layout(
+        figure, height=height, barmode="stack", yaxis={"automargin": True},
+        **LEGEND_ON_TOP | {"margin": {"l": 10, "r": 10, "t": 40, "b": 30}},
+    )  # fmt: skip
 
 
 def _ticks(axis: dict) -> dict:

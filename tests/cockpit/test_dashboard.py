@@ -294,3 +294,10 @@ def test_the_charts_link_to_lists_of_exactly_their_customers(book, client):
 @pytest.mark.django_db
 def test_taking_the_portfolio_of_an_empty_book_writes_nothing():
     assert take_portfolio(dt.date(2026, 6, 30)) == 0
+
+
+def test_a_long_rule_name_wraps_on_the_alerts_chart_to_fit_a_phone():
+    assert cockpit_figures._wrapped("Überfällig gemessen am üblichen Rhythmus") == (
+        "Überfällig gemessen am<br>üblichen Rhythmus"
+    )
+    assert cockpit_figures._wrapped("Zahlt spät") == "Zahlt spät"
