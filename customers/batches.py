@@ -97,17 +97,19 @@ def _check(
         for index, number in named.items()
         if number not in ids
     ]
+    default_source = item_serializer().fields["source"].default
     seen: dict[tuple[str, str], int] = {}
     for index, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("external_ref"), str):
             continue
-        key = (str(item.get("source") or "api"), item["external_ref"])
+        key = (str(item.get("source") or default_source), item["external_ref"])
         if key in seen:
             errors.append({"item": index, "field": "external_ref",
                            "message": f"Repeats item {seen[key]} of this batch."})  # fmt: skip
         seen.setdefault(key, index)
     resolved = {
-        index: row | {"customer_id": ids[row.pop("customer")]}
+        index: {name: value for name, value in row.items() if name != "customer"}
+        | {"customer_id": ids[row["customer"]]}
         for index, row in rows.items()
         if row["customer"] in ids
     }

@@ -319,6 +319,7 @@ def check(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
         )
     decimal_comma = frame.attrs.get("decimal_comma", False)
     problems: list[Problem] = list(frame.attrs.get("uneven", []))
+    frame = frame.copy()  # the caller's frame stays as read; its index keeps the file's lines
     for column in layout.columns:
         if column.name not in frame.columns:
             frame[column.name] = ""
