@@ -86,11 +86,16 @@ def _check(
             rows[index] = dict(checked.validated_data)
         else:
             errors.extend(_field_errors(index, checked.errors))
-    named = {
-        index: item["customer"]
-        for index, item in enumerate(items)
-        if isinstance(item, dict) and isinstance(item.get("customer"), str) and item["customer"]
-    }
+    # Customer numbers are looked up for every item whose number itself is valid (no NUL,
+    # no lone surrogate, not too long), whatever else is wrong with the item.
+    number_field = item_serializer().fields["customer"]
+    named = {}
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and "customer" in item:
+            try:
+                named[index] = number_field.run_validation(item["customer"])
+            except serializers.ValidationError:
+                continue  # reported with the item's fields
     ids = dict(customers.filter(number__in=set(named.values())).values_list("number", "id"))
     errors += [
         {"item": index, "field": "customer", "message": f"No customer {number!r}."}

@@ -50,6 +50,10 @@ def test_one_bad_item_rejects_the_batch_naming_each_item_and_field(api_a, custom
         (4, "external_ref", "Repeats item 0 of this batch."),
     ]
     assert Transaction.objects.count() == 0
+    # A customer number no database can hold is a field error, not a server error.
+    odd = [invoice("INV-5", customer="A\x00-1", amount="-1")]
+    body = api_a.post("/api/v1/transactions/batch/", odd, format="json").json()
+    assert [(e["item"], e["field"]) for e in body["errors"]] == [(0, "amount"), (0, "customer")]
 
 
 def test_a_batch_must_be_a_list_within_the_limit(api_a, settings):
