@@ -42,6 +42,15 @@ class TaskForm(forms.ModelForm):
         else:
             self.fields["title"].required = True
 
+    def clean_due_on(self):
+        """A new task is due ahead; an existing one may keep its passed date (it shows as
+        overdue) but not be moved into the past: postponing to 2020 is a typo."""
+        due_on = self.cleaned_data.get("due_on")
+        moved = self.instance.pk is None or due_on != self.instance.due_on
+        if due_on and moved and due_on < timezone.localdate():
+            raise forms.ValidationError(_("Due today or a later day."))
+        return due_on
+
 
 class CompleteTaskForm(forms.Form):
     outcome = forms.CharField(
@@ -60,7 +69,7 @@ class CompleteTaskForm(forms.Form):
 
 
 class CancelTaskForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=500, required=False)
 
 
 class ActionPlanForm(forms.ModelForm):

@@ -174,7 +174,9 @@ def task_create(request: HttpRequest, number: str) -> HttpResponse:
 def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
     task = visible_task(request, task_id)
     if task.status != TaskStatus.OPEN:
-        raise Http404(_("Only open tasks can be changed."))
+        # Reached by the back button or a second tab: show the task as it ended.
+        messages.info(request, _("Only open tasks can be changed; this one is closed."))
+        return redirect("agenda:task", task.pk)
     form = TaskForm(request.POST or None, instance=task, user=request.user, customer=task.customer)
     if form.is_valid():
         form.save()

@@ -9,7 +9,7 @@ from alerts.evaluation import preview_counts
 from alerts.models import ToleranceRule
 from cockpit.people import name_people
 from customers.choices import Industry, LifecyclePhase, ValueClass
-from customers.forms import DateInput, sales_reps
+from customers.forms import DateInput, DecimalInput, sales_reps
 
 
 class SnoozeForm(forms.Form):
@@ -80,7 +80,10 @@ class ToleranceRuleForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {"guidance": forms.Textarea(attrs={"rows": 3}),
                    "guidance_de": forms.Textarea(attrs={"rows": 3}),
-                   "extra_recipients": forms.Textarea(attrs={"rows": 2})}  # fmt: skip
+                   "extra_recipients": forms.Textarea(attrs={"rows": 2}),
+                   "yellow_bound": DecimalInput(), "red_bound": DecimalInput()}  # fmt: skip
+        # Typed as the page's language writes numbers: 0,5 on a German page.
+        localized_fields = ["yellow_bound", "red_bound"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("rules/<int:rule_id>/", settings_views.rule_edit, name="rule_update"),
     path("<int:alert_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<int:alert_id>/snooze/", views.snooze, name="snooze"),
+    path("<int:alert_id>/resolve/", views.resolve, name="resolve"),
 ]

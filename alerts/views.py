@@ -40,6 +40,22 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 
 @require_POST
+def resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Closed by hand: the cause is dealt with. A new alert opens if the KPI is still out
+    of tolerance at the next evaluation."""
+    alert = visible_alert(request, alert_id)
+    form = AcknowledgeForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    services.resolve(alert, request.user, note)
+    messages.success(
+        request,
+        _("Alert “%(rule)s” resolved. Should the KPI still be out of tolerance at the next "
+          "evaluation, a new alert opens.") % {"rule": alert.rule.localized_name},
+    )  # fmt: skip
+    return redirect_back(request, alert.customer)
+
+
+@require_POST
 def snooze(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = visible_alert(request, alert_id)
     form = SnoozeForm(request.POST)

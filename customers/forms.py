@@ -1,9 +1,10 @@
 import datetime as dt
+import re
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cockpit.people import name_people
@@ -25,6 +26,30 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DecimalInput(forms.TextInput):
+    """A number as text in the page's notation, with the phone's number keyboard."""
+
+    def __init__(self, **kwargs):
+        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off"} | kwargs)
+
+
+class GroupedDecimalField(forms.DecimalField):
+    """A localized amount that may also be written with thousands grouped in the page's
+    notation (1.234,56 on a German page, 1,234.56 on an English one)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(localize=True, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+            grouping = re.escape(formats.get_format("THOUSAND_SEPARATOR"))
+            decimal = re.escape(formats.get_format("DECIMAL_SEPARATOR"))
+            if re.fullmatch(rf"-?\d{{1,3}}({grouping}\d{{3}})+({decimal}\d*)?", value):
+                value = re.sub(grouping, "", value)
+        return super().to_python(value)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -146,7 +171,15 @@ class TransactionForm(forms.ModelForm):
             "due_on",
             "paid_on",
         ]
-        widgets = {"occurred_on": DateInput(), "due_on": DateInput(), "paid_on": DateInput()}
+        widgets = {
+            "occurred_on": DateInput(),
+            "due_on": DateInput(),
+            "paid_on": DateInput(),
+            "amount": DecimalInput(),
+        }
+        # Typed as the page's language writes numbers: 1.234,56 on a German page. A number
+        # input would leave that to the browser's language, which may drop the comma.
+        field_classes = {"amount": GroupedDecimalField}
 
     def __init__(self, *args, customer: Customer, **kwargs):
         kwargs.setdefault("initial", {"occurred_on": timezone.localdate(), "currency": "EUR"})
@@ -158,14 +191,41 @@ class TransactionForm(forms.ModelForm):
         cleaned = super().clean()
         external_ref = cleaned.get("external_ref")
         if external_ref:
-            duplicates = Transaction.objects.filter(
-                source=self.instance.source, external_ref=external_ref
-            ).exclude(pk=self.instance.pk)
-            if duplicates.exists():
-                self.add_error(
-                    "external_ref", _("A transaction with this reference already exists.")
-                )
+            self._check_reference(external_ref)
         occurred_on, due_on = cleaned.get("occurred_on"), cleaned.get("due_on")
+        if occurred_on and occurred_on > timezone.localdate():
+            self.add_error(
+                "occurred_on",
+                _("This date is in the future: record a transaction once it has happened."),
+            )
         if occurred_on and due_on and due_on < occurred_on:
             self.add_error("due_on", _("The due date cannot be before the transaction date."))
         return cleaned
+
+    def _check_reference(self, external_ref: str) -> None:
+        """Unique per source in the database; and a reference the customer already has from
+        another source (the ERP's invoice typed in again) would count the revenue twice."""
+        same = Transaction.objects.filter(external_ref=external_ref).exclude(pk=self.instance.pk)
+        known = (
+            same.filter(customer=self.instance.customer).order_by("occurred_on").first()
+            or same.filter(source=self.instance.source).first()
+        )
+        if known is None:
+            return
+        if known.customer_id != self.instance.customer.pk:
+            self.add_error("external_ref", _("A transaction with this reference already exists."))
+            return
+        self.add_error(
+            "external_ref",
+            _(
+                "This customer has %(reference)s already: %(kind)s of %(date)s over "
+                "%(amount)s %(currency)s."
+            )
+            % {
+                "reference": external_ref,
+                "kind": known.get_kind_display(),
+                "date": formats.date_format(known.occurred_on, "SHORT_DATE_FORMAT"),
+                "amount": formats.number_format(known.amount, 2, force_grouping=True),
+                "currency": known.currency,
+            },
+        )

@@ -19,6 +19,13 @@ def alert_badge(level: str) -> str:
     return format_html('<span class="badge {}">{}</span>', LEVEL_COLOURS[level], words[level])
 
 
+@register.simple_tag
+def level_badge(level: str) -> str:
+    """The colour of one alert: "Red", not the customer's "Alerts: red"."""
+    level = Level(level)
+    return format_html('<span class="badge {}">{}</span>', LEVEL_COLOURS[level], level.label)
+
+
 @register.filter
 def rule_value(alert, value) -> str:
     """A KPI value of the alert's rule, in the KPI's unit."""

@@ -90,6 +90,38 @@ def test_a_cadence_task_can_be_moved_without_giving_it_a_title(client_a, rep_a, 
     )  # fmt: skip
 
 
+@time_machine.travel(NOW, tick=False)
+def test_a_task_is_not_made_or_moved_due_in_the_past(client_a, rep_a, customer_a):
+    create = reverse("agenda:task_create", args=[customer_a.number])
+    callback = {"kind": "call", "title": "Call back", "assignee": rep_a.pk}
+    refused = client_a.post(create, callback | {"due_on": "2020-01-01"})
+    assert refused.context["form"].errors == {"due_on": ["Due today or a later day."]}
+    assert not Task.objects.exists()
+    overdue = task(customer_a, due_on=dt.date(2026, 6, 1), title="Send the offer")
+    edit = reverse("agenda:task_edit", args=[overdue.pk])
+    keep = {"kind": "call", "title": "Send the offer, revised", "assignee": rep_a.pk}
+    assert client_a.post(edit, keep | {"due_on": "2026-06-01"}).status_code == 302  # kept
+    moved = client_a.post(edit, keep | {"due_on": "2026-05-01"})
+    assert moved.context["form"].errors == {"due_on": ["Due today or a later day."]}
+    overdue.refresh_from_db()
+    assert (overdue.title, overdue.due_on) == ("Send the offer, revised", dt.date(2026, 6, 1))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_closed_task_opened_for_editing_shows_how_it_ended(client_a, customer_a):
+    call = task(customer_a, title="Ask about the reorder")
+    client_a.post(
+        reverse("agenda:task_complete", args=[call.pk]),
+        {"outcome": "Orders 500 next week", "rating": "positive", "satisfaction": "4"},
+    )
+    page = client_a.get(reverse("agenda:task_edit", args=[call.pk]), follow=True)
+    assert page.redirect_chain == [(reverse("agenda:task", args=[call.pk]), 302)]
+    content = page.content.decode()
+    assert "Only open tasks can be changed; this one is closed." in content
+    assert "<dt>How was it?</dt><dd>Positive (gold) · satisfaction 4 of 5</dd>" in content
+    assert "<dd>Orders 500 next week</dd>" in content
+
+
 def test_a_rep_cannot_touch_another_reps_tasks(client_a, customer_b):
     theirs = task(customer_b)
     response = client_a.post(reverse("agenda:task_complete", args=[theirs.pk]), {})

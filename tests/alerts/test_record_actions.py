@@ -30,7 +30,8 @@ def red_customer(customer_a):
 
 def test_the_record_shows_the_alert_colour_the_bound_and_the_guidance(client_a, red_customer):
     content = client_a.get(red_customer.get_absolute_url()).content.decode()
-    assert '<span class="badge red">Alerts: red</span>' in content
+    assert '<span class="badge red">Alerts: red</span>' in content  # the customer's colour
+    assert content.count('<span class="badge red">Red</span>') == 1  # the one alert's
     assert "Recency is 400 days, beyond the bound of 365 days — since 2026-06-30." in content
     assert "Offer a reorder and agree on a next step." in content
     alert = Alert.objects.get()
@@ -94,6 +95,36 @@ def test_acknowledging_records_who_and_when(client_a, rep_a, red_customer):
     ]
 
 
+def test_resolving_by_hand_closes_the_alert_and_a_new_one_opens_if_still_out(
+    client_a, rep_a, red_customer
+):
+    alert = Alert.objects.get()
+    url = reverse("alerts:resolve", args=[alert.pk])
+    assert f'action="{url}"' in client_a.get(red_customer.get_absolute_url()).content.decode()
+    page = client_a.post(url, {"note": "Paid in full"}, follow=True).content.decode()
+    assert "Alert “No purchase for long” resolved." in page
+    assert "No open alerts: every KPI is within tolerance." in page
+    alert.refresh_from_db()
+    event = alert.events.last()
+    assert (alert.state, event.kind, event.user, event.note) == (
+        "resolved", "resolved_by_hand", rep_a, "Paid in full"
+    )  # fmt: skip
+    assert client_a.post(url).status_code == 404  # a second click finds nothing open
+    evaluate(2, now=NOW)  # recency is still 400 days
+    assert list(Alert.objects.values_list("state", flat=True).order_by("id")) == [
+        "resolved",
+        "open",
+    ]
+
+
+def test_an_acknowledged_alert_can_still_be_resolved(client_a, red_customer):
+    alert = Alert.objects.get()
+    client_a.post(reverse("alerts:acknowledge", args=[alert.pk]))
+    content = client_a.get(red_customer.get_absolute_url()).content.decode()
+    assert reverse("alerts:acknowledge", args=[alert.pk]) not in content
+    assert reverse("alerts:resolve", args=[alert.pk]) in content
+
+
 def test_another_reps_alert_is_a_404(rep_b, red_customer):
     from tests.conftest import logged_in
 
@@ -102,6 +133,7 @@ def test_another_reps_alert_is_a_404(rep_b, red_customer):
     assert client.post(reverse("alerts:acknowledge", args=[alert.pk])).status_code == 404
     tomorrow = {"until": "2026-12-31", "reason": "x"}
     assert client.post(reverse("alerts:snooze", args=[alert.pk]), tomorrow).status_code == 404
+    assert client.post(reverse("alerts:resolve", args=[alert.pk])).status_code == 404
     assert Alert.objects.get().state == "open"
 
 

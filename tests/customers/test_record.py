@@ -138,6 +138,49 @@ def test_a_transaction_form_names_the_bad_field(client_a, customer_a):
     assert Transaction.objects.count() == 1
 
 
+@time_machine.travel(dt.datetime(2026, 11, 26, 10, tzinfo=dt.UTC), tick=False)
+def test_a_german_page_takes_amounts_with_a_decimal_comma(client_a, customer_a):
+    url = reverse("customers:transaction_create", args=[customer_a.number])
+    form = client_a.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert 'name="amount" inputmode="decimal"' in form and 'type="number"' not in form
+    invoice = {"kind": "invoice", "occurred_on": "2026-11-02", "currency": "EUR"}
+    client_a.post(url, invoice | {"amount": "1234,56"}, HTTP_ACCEPT_LANGUAGE="de")
+    client_a.post(url, invoice | {"amount": "99.5"}, HTTP_ACCEPT_LANGUAGE="de")
+    client_a.post(url, invoice | {"amount": "12.345,6"}, HTTP_ACCEPT_LANGUAGE="de")
+    client_a.post(url, invoice | {"amount": "1,250.75"}, HTTP_ACCEPT_LANGUAGE="en")
+    amounts = Transaction.objects.order_by("id").values_list("amount", flat=True)
+    assert list(amounts) == [
+        Decimal("1234.56"), Decimal("99.5"), Decimal("12345.6"), Decimal("1250.75")
+    ]  # fmt: skip
+    wrong = client_a.post(url, invoice | {"amount": "1.23,4"}, HTTP_ACCEPT_LANGUAGE="de")
+    assert wrong.context["form"].errors["amount"] == ["Bitte eine Zahl eingeben."]
+    assert Transaction.objects.count() == 4
+
+
+@time_machine.travel(dt.datetime(2026, 11, 26, 10, tzinfo=dt.UTC), tick=False)
+def test_a_transaction_in_the_future_or_typed_again_from_another_source_is_refused(
+    client_a, customer_a
+):
+    TransactionFactory(
+        customer=customer_a, source="erp", external_ref="D00000555", kind="invoice",
+        occurred_on=dt.date(2026, 11, 7), amount=Decimal("1188.40"), currency="EUR",
+    )  # fmt: skip
+    response = client_a.post(
+        reverse("customers:transaction_create", args=[customer_a.number]),
+        {"kind": "invoice", "occurred_on": "2026-11-27", "amount": "10", "currency": "EUR",
+         "external_ref": "D00000555"},
+    )  # fmt: skip
+    assert response.context["form"].errors == {
+        "occurred_on": ["This date is in the future: record a transaction once it has happened."],
+        "external_ref": ["This customer has D00000555 already: Invoice of 2026-11-07 over "
+                         "1,188.40 EUR."],
+    }  # fmt: skip
+    assert Transaction.objects.count() == 1
+    today = {"kind": "invoice", "occurred_on": "2026-11-26", "amount": "10", "currency": "EUR"}
+    client_a.post(reverse("customers:transaction_create", args=[customer_a.number]), today)
+    assert Transaction.objects.count() == 2
+
+
 def test_a_new_primary_contact_takes_over(client_a, customer_a):
     old = ContactFactory(customer=customer_a, is_primary=True)
     client_a.post(
