@@ -36,6 +36,7 @@ class EventKind(models.TextChoices):
     DE_ESCALATED = "de_escalated", _("Back to yellow")
     RESOLVED = "resolved", _("Resolved: back in band")
     RESOLVED_BY_HAND = "resolved_by_hand", _("Resolved by hand")
+    RULE_SWITCHED_OFF = "rule_switched_off", _("Resolved: the rule was switched off")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     SNOOZED = "snoozed", _("Snoozed")
     SNOOZE_ENDED = "snooze_ended", _("Snooze ended")

@@ -512,6 +512,33 @@ def end_snoozes(today: dt.date, now) -> int:
     )
 
 
+def close_switched_off(now) -> int:
+    """Alerts of a rule an admin switched off are resolved: no evaluation would ever
+    resolve them. Their history stays."""
+    params = {"now": connection.ops.adapt_datetimefield_value(now)}
+    of_rules_off = (
+        "a.state <> 'resolved' AND a.rule_id IN "
+        "(SELECT r.id FROM alerts_tolerancerule r WHERE NOT r.enabled)"
+    )
+    _execute(
+        f"""
+        INSERT INTO alerts_alertevent
+            (alert_id, kind, level_before, level_after, kpi_value, bound, note, created_at)
+        SELECT a.id, 'rule_switched_off', a.level, 'green', a.kpi_value, a.bound, '', %(now)s
+        FROM alerts_alert a WHERE {of_rules_off}
+        """,
+        params,
+    )
+    return _execute(
+        f"""
+        UPDATE alerts_alert SET state = 'resolved', resolved_at = %(now)s,
+            changed_at = %(now)s, snoozed_until = NULL
+        WHERE id IN (SELECT a.id FROM alerts_alert a WHERE {of_rules_off})
+        """,
+        params,
+    )
+
+
 def _lock(cursor) -> None:
     if _postgres():
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -565,6 +592,8 @@ def evaluate(
             result.rules += 1
         _drop_temporary_tables()
         _analyze_alerts(opened_unanalysed)
+        if not scoped:
+            result.resolved += close_switched_off(now)
         result.snooze_ended = end_snoozes(timezone.localdate(now), now)
         if value_ranks_may_have_moved:
             refresh_value_ranks(customer_ids)

@@ -84,7 +84,14 @@ class ToleranceRule(models.Model):
     resolve_after = models.PositiveSmallIntegerField(
         _("evaluations back in band before it resolves"), default=1
     )
-    enabled = models.BooleanField(_("on"), default=True)
+    enabled = models.BooleanField(
+        _("on"),
+        default=True,
+        help_text=_(
+            "Switched off, the rule raises nothing, and its open alerts are resolved; their "
+            "history stays."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -182,10 +189,11 @@ class Alert(models.Model):
         db_constraint=False,
     )
     # rule_id leads the index of unresolved alerts: no index of its own.
+    # A rule with alerts is switched off, not deleted: deleting took their history along.
     rule = models.ForeignKey(
         ToleranceRule,
         verbose_name=_("rule"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="alerts",
         db_constraint=False,
         db_index=False,

@@ -131,6 +131,20 @@ class RFMSegmentAdmin(admin.ModelAdmin):
         }
         return super().changelist_view(request, extra_context)
 
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """A segment a tolerance rule is limited to stays: deleting it would leave the rule
+        limited to nothing, which reads as every customer."""
+        from alerts.models import ToleranceRule
+
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        rules = ToleranceRule.objects.filter(segments__in=list(objs)).distinct().order_by("name")
+        protected = list(protected) + [
+            _("Tolerance rule “%(rule)s” is limited to this segment: change its scope first.")
+            % {"rule": rule.localized_name}
+            for rule in rules
+        ]
+        return deleted, counts, perms_needed, protected
+
     def _resegment_after_commit(self, request: HttpRequest) -> None:
         if getattr(request, "_resegment_queued", False):
             return  # one background run for all rows saved by one request

@@ -227,6 +227,28 @@ def test_a_disabled_rule_is_not_evaluated():
     assert not Alert.objects.exists()
 
 
+def test_switching_a_rule_off_resolves_its_alerts_and_keeps_their_history():
+    from django.db.models import ProtectedError
+
+    pays_late = rule(name="Pays late")
+    customer = with_kpis(recency_days=400)
+    evaluate(1, now=NOW)
+    pays_late.enabled = False
+    pays_late.save()
+    assert evaluate(2, customer_ids=[customer.pk], now=NOW).resolved == 0  # the whole book's
+    assert evaluate(3, now=NOW).resolved == 1
+    alert = pays_late.alerts.get()
+    assert alert.state == "resolved"
+    assert list(alert.events.values_list("kind", "level_before", "level_after")) == [
+        ("opened", "green", "red"),
+        ("rule_switched_off", "red", "green"),
+    ]
+    assert CustomerKPI.objects.get(customer=customer).customer.alert_rank == 0
+    assert evaluate(4, now=NOW).resolved == 0  # nothing more the second time
+    with pytest.raises(ProtectedError):  # deleting would take the history along
+        pays_late.delete()
+
+
 def test_the_command_evaluates_the_latest_kpi_run_and_is_idempotent(capsys):
     from customers.kpis import runs
 

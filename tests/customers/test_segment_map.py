@@ -100,3 +100,22 @@ def test_the_admins_selection_widget_reads_in_german(admin_user):
     client = logged_in(admin_user)
     catalogue = client.get(reverse("admin:jsi18n"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Alle %s ausw\\u00e4hlen" in catalogue or "Alle %s auswählen" in catalogue
+
+
+def test_a_segment_a_rule_is_limited_to_cannot_be_deleted(admin_user):
+    ToleranceRule.objects.all().delete()
+    hibernating = RFMSegment.objects.get(code="hibernating")
+    rule = ToleranceRule.objects.create(
+        name="Wake the sleepers", kpi="recency_days", direction="too_high", yellow_bound=1,
+        red_bound=2, guidance="Call them.",
+    )  # fmt: skip
+    rule.segments.set([hibernating])
+    client = logged_in(admin_user)
+    url = reverse("admin:customers_rfmsegment_delete", args=[hibernating.pk])
+    page = client.get(url).content.decode()
+    assert "Tolerance rule “Wake the sleepers” is limited to this segment: change its scope" in page
+    client.post(url, {"post": "yes"})
+    assert list(rule.segments.values_list("code", flat=True)) == ["hibernating"]
+    rule.segments.clear()
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not RFMSegment.objects.filter(code="hibernating").exists()
