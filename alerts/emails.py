@@ -1,5 +1,6 @@
 """Alert mails: subject, text and HTML from templates, in the recipient's language."""
 
+import datetime as dt
 from dataclasses import dataclass
 from email.utils import make_msgid
 
@@ -11,7 +12,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from alerts.choices import LEVEL_RANK, VALUE_CLASS_RANK
+from alerts.choices import LEVEL_RANK, VALUE_CLASS_RANK, EventKind
 from alerts.models import AlertEvent, Notification
 from cockpit.roles import sees_all_customers
 
@@ -27,15 +28,28 @@ class MailItem:
     level: str  # the colour the mail reports: the event's for news, the alert's for digests
     kpi_value: float | None
     bound: float | None
+    news: str = ""  # digests: "new" or "escalated" within the digest's period
+
+
+DIGEST_PERIODS = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(days=7)}
 
 
 def mail_items(notification: Notification) -> list[MailItem]:
-    """The events of a mail, the reddest and most valuable customers first."""
+    """The events of a mail, the reddest and most valuable customers first; in a digest
+    what opened or escalated within its period leads within those, then the oldest."""
     events = notification.events.select_related("alert__customer__kpi", "alert__rule").order_by(
         "id"
     )
 
     digest = notification.kind != "immediate"
+    period_start = notification.created_at - DIGEST_PERIODS.get(notification.kind, dt.timedelta())
+
+    def news(event: AlertEvent) -> str:
+        if not digest or event.created_at < period_start:
+            return ""
+        if event.alert.opened_at >= period_start:
+            return "new"
+        return "escalated" if event.kind == EventKind.ESCALATED else ""
 
     def item(event: AlertEvent) -> MailItem:
         alert = event.alert
@@ -45,13 +59,15 @@ def mail_items(notification: Notification) -> list[MailItem]:
             level=alert.level if digest else event.level_after,
             kpi_value=alert.kpi_value if digest else event.kpi_value,
             bound=alert.bound if digest else event.bound,
+            news=news(event),
         )
 
     def order(item: MailItem):
-        kpi = getattr(item.event.alert.customer, "kpi", None)
+        alert = item.event.alert
+        kpi = getattr(alert.customer, "kpi", None)
         value_class = kpi.value_class if kpi else "C"
-        return (-LEVEL_RANK[item.level], VALUE_CLASS_RANK[value_class],
-                item.event.alert.customer.name)  # fmt: skip
+        return (-LEVEL_RANK[item.level], VALUE_CLASS_RANK[value_class], not item.news,
+                alert.opened_at, alert.customer.name)  # fmt: skip
 
     return sorted((item(e) for e in events), key=order)
 
@@ -75,6 +91,7 @@ def make_message(notification: Notification) -> EmailMultiAlternatives:
         red = sum(1 for i in items if i.level == "red")
         yellow = sum(1 for i in items if i.level == "yellow")
         more = max(len(items) - LISTED_AT_MOST, 0)
+        news = sum(1 for i in items if i.news)
         context = {
             "items": items[:LISTED_AT_MOST],
             "total": len(items),
@@ -86,6 +103,9 @@ def make_message(notification: Notification) -> EmailMultiAlternatives:
             "yellow_shown": number_format(yellow, force_grouping=True),
             "inbox_url": settings.SITE_URL + reverse("alerts:inbox"),
             "settings_url": settings.SITE_URL + reverse("mail_settings"),
+            "news": news,
+            "news_shown": number_format(news, force_grouping=True),
+            "weekly": notification.kind == "weekly",
             "red": red,
             "yellow": yellow,
             "digest": notification.kind in ("daily", "weekly"),

@@ -4,7 +4,12 @@ its open alerts embedded, and the cockpit summary."""
 from dataclasses import asdict
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import routers, serializers
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
@@ -62,6 +67,20 @@ class HeadlineSerializer(serializers.Serializer):
     revenue_12m = serializers.FloatField()
 
 
+COCKPIT_SUMMARY = inline_serializer(
+    "CockpitSummary",
+    {
+        "taken_on": serializers.DateField(allow_null=True),
+        "headline": HeadlineSerializer(allow_null=True),
+        "previous_on": serializers.DateField(allow_null=True),
+        "previous": HeadlineSerializer(allow_null=True),
+        "by_alert_colour": serializers.DictField(child=serializers.DictField()),
+        "by_phase": serializers.DictField(child=serializers.IntegerField()),
+        "by_value_class": serializers.DictField(child=serializers.DictField()),
+    },
+)
+
+
 @extend_schema(
     parameters=[
         OpenApiParameter("owner", int, description="A rep's user id (managers only)."),
@@ -70,24 +89,18 @@ class HeadlineSerializer(serializers.Serializer):
         OpenApiParameter("segment", int),
         OpenApiParameter("period", str, enum=["month", "quarter", "year"]),
     ],
-    responses=inline_serializer(
-        "CockpitSummary",
-        {
-            "taken_on": serializers.DateField(allow_null=True),
-            "headline": HeadlineSerializer(allow_null=True),
-            "previous_on": serializers.DateField(allow_null=True),
-            "previous": HeadlineSerializer(allow_null=True),
-            "by_alert_colour": serializers.DictField(child=serializers.DictField()),
-            "by_phase": serializers.DictField(child=serializers.IntegerField()),
-            "by_value_class": serializers.DictField(child=serializers.DictField()),
-        },
-    ),
+    responses={
+        200: COCKPIT_SUMMARY,
+        400: OpenApiResponse(description="A filter value is not valid; the body names it."),
+    },
 )
 @api_view(["GET"])
 def cockpit_summary(request: Request) -> Response:
     """The cockpit's headline numbers (the minimal four and their previous period) and its
     breakdowns, for the user's book (a rep) or any filter (a manager)."""
     form = CockpitFilterForm(request.query_params or None, user=request.user)
+    if form.is_bound and not form.is_valid():
+        raise serializers.ValidationError(form.errors)
     cockpit = build_cockpit(form.cockpit_filters())
     return Response(
         {

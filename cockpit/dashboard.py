@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Min, QuerySet, Sum
 from django.urls import reverse
 
 from cockpit.models import PortfolioCell
@@ -180,6 +180,7 @@ class Cockpit:
     taken_on: dt.date | None
     headline: Headline | None = None
     previous_on: dt.date | None = None
+    history_from: dt.date | None = None  # the first portfolio, when none is old enough
     previous: Headline | None = None
     recency_bands: dict[str, int] = field(default_factory=dict)
     by_alert: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -238,7 +239,9 @@ def build_cockpit(filters: CockpitFilters) -> Cockpit:
     previous_on = cells.filter(dimension=Dimension.ALL, taken_on__lte=compare_to).aggregate(
         day=Max("taken_on")
     )["day"]
-    if previous_on is not None:
+    if previous_on is None:
+        cockpit.history_from = cells.aggregate(day=Min("taken_on"))["day"]
+    else:
         cockpit.previous_on = previous_on
         cockpit.previous = headline_from(
             _totals(cells.filter(dimension=Dimension.ALL, taken_on=previous_on)),

@@ -49,7 +49,9 @@ class CockpitFilterForm(forms.Form):
             del self.fields["owner"]
 
     def cockpit_filters(self) -> CockpitFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        # The valid filters apply; an invalid one alone is dropped (and said so on the page).
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})  # none on a form without data
         if "owner" in self.fields:
             owner = data.get("owner")
             owner_id = owner.pk if owner else None

@@ -19,6 +19,8 @@ def predictive_model(request: HttpRequest) -> HttpResponse:
         "fit_sample": settings.PREDICTIVE_FIT_SAMPLE,
         "holdout_weeks": settings.PREDICTIVE_HOLDOUT_WEEKS,
         "discount_percent": settings.PREDICTIVE_CLV_MONTHLY_DISCOUNT_PERCENT,
+        "a_percent": settings.KPI_VALUE_CLASS_A_PERCENT,
+        "b_percent": settings.KPI_VALUE_CLASS_B_PERCENT,
         "value_class_by_clv": settings.KPI_VALUE_CLASS_BASIS == "clv_12m",
     }
     return render(request, "customers/predictive_model.html", context)

@@ -84,3 +84,34 @@ def test_acknowledged_alerts_stay_in_the_digest_snoozed_ones_do_not(book, rep_a)
 def test_nobody_who_chose_otherwise_gets_a_digest(book, rep_a):
     UserProfile.objects.create(user=rep_a, alert_mail="immediate")
     assert "0 daily digests queued" in digest()
+
+
+def test_a_digest_marks_what_opened_or_turned_red_since_the_day_before(rep_a):
+    import time_machine
+
+    from tests.alerts.test_evaluation import set_kpi
+
+    rule(guidance="Offer a reorder.")
+    escalating = with_kpis(CustomerFactory(name="Turning Red GmbH", owner=rep_a), recency_days=200)
+    with_kpis(CustomerFactory(name="Steady Yellow KG", owner=rep_a), recency_days=200)
+    evaluate(1, now=NOW - dt.timedelta(days=10))
+    set_kpi(escalating, recency_days=400)
+    with_kpis(CustomerFactory(name="New Red AG", owner=rep_a), recency_days=400)
+    evaluate(2, now=NOW)
+    UserProfile.objects.create(user=rep_a, alert_mail="daily")
+    mail.outbox.clear()
+    with time_machine.travel(dt.datetime(2026, 7, 1, 5, tzinfo=dt.UTC), tick=False):
+        digest()
+    [message] = mail.outbox
+    assert message.body.startswith(
+        "Your open alerts, red ones first. What to do is under each. 2 of them opened or "
+        "turned red since yesterday: marked NEW or ESCALATED.\n"
+    )
+    lines = [line for line in message.body.splitlines() if "value class A" in line]
+    assert [line.split(" (")[0] for line in lines] == [
+        "ESCALATED · RED · Turning Red GmbH",
+        "NEW · RED · New Red AG",
+        "YELLOW · Steady Yellow KG",
+    ]
+    html = message.alternatives[0][0]
+    assert html.count(">NEW</span>") == 1 and html.count(">ESCALATED</span>") == 1

@@ -133,3 +133,9 @@ def test_cursor_pagination_walks_a_long_list(api_manager):
 def test_the_cockpit_summary_is_the_users_book(api_a, api_manager):
     assert api_a.get("/api/v1/cockpit/summary/").status_code == 200
     assert api_manager.get("/api/v1/cockpit/summary/?period=year").json()["taken_on"] is None
+    refused = api_manager.get("/api/v1/cockpit/summary/?segment=none")
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == [{
+        "field": "segment", "code": "invalid",
+        "message": "Select a valid choice. That choice is not one of the available choices.",
+    }]  # fmt: skip

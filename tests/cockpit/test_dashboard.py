@@ -182,6 +182,8 @@ def test_history_has_a_point_per_kpi_run_and_compares_with_the_previous_period(b
     assert cockpit.history[-1]["active_customers"] == int(
         (customers_frame()["frequency_12m"] > 0).sum()
     )
+    a_year = build_cockpit(CockpitFilters(period="year"))
+    assert (a_year.previous_on, a_year.history_from) == (None, dt.date(2026, 9, 30))
 
 
 @pytest.mark.django_db
@@ -223,6 +225,10 @@ def test_a_manager_switches_to_any_rep(book, client):
     assert everyone.headline.customers == Customer.objects.count()
     one_rep = client.get("/cockpit/", {"owner": rep.pk}).context["cockpit"]
     assert one_rep.headline.customers == Customer.objects.filter(owner=rep).count()
+    # A bad value drops that filter alone, and the page says so.
+    response = client.get("/cockpit/", {"owner": rep.pk, "segment": "none"})
+    assert response.context["cockpit"].headline.customers == one_rep.headline.customers
+    assert "Filter “RFM segment” left out: Select a valid choice." in response.content.decode()
 
 
 @pytest.mark.django_db
