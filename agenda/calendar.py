@@ -6,6 +6,8 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from agenda.models import Task
@@ -31,7 +33,9 @@ def feed_url(user) -> str:
 
 
 def tasks_calendar(user, base_url: str) -> bytes:
-    """Each open task of the user as an all-day event on its due date."""
+    """Each open task of the user as an all-day event on its due date; an overdue one on
+    today, as a calendar app would otherwise keep it out of sight in the past."""
+    today = timezone.localdate()
     calendar = Calendar()
     calendar.add("prodid", "-//Relationship Cockpit//agenda//EN")
     calendar.add("version", "2.0")
@@ -45,10 +49,14 @@ def tasks_calendar(user, base_url: str) -> bytes:
         event = Event()
         event.add("uid", f"task-{task.pk}@relationship-cockpit")
         event.add("dtstamp", task.created_at)
-        event.add("dtstart", task.due_on)
-        event.add("dtend", task.due_on + dt.timedelta(days=1))
+        day = max(task.due_on, today)
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
         event.add("summary", f"{task.display_title} · {task.customer.name}")
         lines = [task.display_notes] if task.notes else []
+        if task.due_on < today:
+            since = formats.date_format(task.due_on, "SHORT_DATE_FORMAT")
+            lines.insert(0, _("Overdue since %(date)s.") % {"date": since})
         if task.contact:
             lines.append(f"{task.contact.name} {task.contact.phone}".strip())
         event.add("description", "\n".join(lines))

@@ -5,6 +5,7 @@ from django.utils import timezone
 from agenda.choices import EnrollmentStatus, TaskStatus
 from agenda.forms import CompleteTaskForm
 from agenda.models import SequenceEnrollment, Task
+from customers.choices import ValueClass
 from customers.models import CustomerKPI
 from customers.panels import RecordPanel
 
@@ -21,7 +22,9 @@ def customer_agenda(request: HttpRequest, customer) -> RecordPanel:
         measures_done=Count("measures", filter=Q(measures__status=TaskStatus.DONE)),
         measures_total=Count("measures", filter=~Q(measures__status=TaskStatus.CANCELLED)),
     )
-    kpi = CustomerKPI.objects.filter(customer=customer).only("contact_due_on").first()
+    kpi = (
+        CustomerKPI.objects.filter(customer=customer).only("contact_due_on", "value_class").first()
+    )
     return RecordPanel(
         template="agenda/_record_panel.html",
         actions_template="agenda/_record_actions.html",
@@ -37,6 +40,7 @@ def customer_agenda(request: HttpRequest, customer) -> RecordPanel:
                 ).select_related("sequence")
             ),
             "contact_due_on": kpi.contact_due_on if kpi else None,
+            "key_account": kpi is not None and kpi.value_class == ValueClass.A,
             "complete_form": CompleteTaskForm(),
             "today": timezone.localdate(),
         },

@@ -123,6 +123,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/inbox.html", context)
 
 
+def _rounded(value: float | None) -> float | str:
+    """A KPI value as a person reads it: 37.28 days, not 37.27777777777778."""
+    return "" if value is None else round(value, 2)
+
+
 def _export_rows(alerts) -> Iterator[list]:
     levels = dict(Level.choices)
     for alert in alerts.iterator(chunk_size=2000):
@@ -131,8 +136,8 @@ def _export_rows(alerts) -> Iterator[list]:
             str(levels[alert.level]), alert.customer.number, alert.customer.name,
             getattr(getattr(alert.customer, "kpi", None), "value_class", ""),
             alert.rule.localized_name,
-            str(alert.rule.kpi_entry.label), alert.kpi_value, alert.bound,
-            timezone.localtime(alert.opened_at).strftime("%Y-%m-%d %H:%M"),
+            str(alert.rule.kpi_entry.label), _rounded(alert.kpi_value), _rounded(alert.bound),
+            formats.date_format(timezone.localtime(alert.opened_at), "SHORT_DATETIME_FORMAT"),
             person_name(owner) if owner else "", alert.rule.localized_guidance,
         ]  # fmt: skip
 

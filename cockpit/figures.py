@@ -9,7 +9,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 from django.conf import settings
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -229,7 +229,10 @@ def segment_treemap(cockpit: Cockpit) -> str:
 
 
 def value_classes(cockpit: Cockpit) -> str:
-    classes = [ValueClass.A, ValueClass.B, ValueClass.C]
+    # Filtered by a class, the others are not part of the picture (their bars read 0 and
+    # their links would drop the filter).
+    chosen = cockpit.filters.value_class
+    classes = [ValueClass(chosen)] if chosen else [ValueClass.A, ValueClass.B, ValueClass.C]
     frame = pd.DataFrame(
         {
             "label": [_("Class %(name)s") % {"name": c.value} for c in classes],
@@ -244,7 +247,7 @@ def value_classes(cockpit: Cockpit) -> str:
     figure = go.Figure()
     figure.add_bar(
         x=frame["label"], y=frame["customers"], name=_("Customers"), customdata=frame["url"],
-        marker_color=[COLOURS[c] for c in classes],
+        marker_color=[COLOURS[c] for c in classes], showlegend=False,
         hovertemplate="%{x}: %{y:,}<extra>" + _("Customers") + "</extra>",
     )  # fmt: skip
     figure.add_scatter(
@@ -262,7 +265,7 @@ def value_classes(cockpit: Cockpit) -> str:
             + "</extra>",
         )  # fmt: skip
     return _layout(
-        figure, height=260,
+        figure, height=260, yaxis={"title": {"text": _("Customers")}, "automargin": True},
         yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero"}
         | amount_axis() | OWN_TICKS,
         hoverlabel={"namelength": -1}, **LEGEND_ON_TOP,
@@ -342,13 +345,13 @@ def segment_migration(cockpit: Cockpit) -> str:
             hovertemplate=_("%{y} → %{x}: %{z:,.0f}") + "<extra></extra>",
         )
     )  # fmt: skip
+    before = date_format(cockpit.migration_from, "F Y") if cockpit.migration_from else ""
     # Each cell shows its count: no colour scale, so on a phone the grid keeps the width.
     # The axes take the room their segment names need.
     return _layout(
         figure, height=440, margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"title": {"text": _("now")}, "automargin": True},
-        yaxis={"title": {"text": _("a month before")}, "autorange": "reversed",
-               "automargin": True},
+        yaxis={"title": {"text": before}, "autorange": "reversed", "automargin": True},
     )  # fmt: skip
 
 
@@ -370,7 +373,7 @@ def history(cockpit: Cockpit) -> str:
         hovertemplate=f"%{{x|{day}}}: %{{y:,}}<extra>{active}</extra>",
     )  # fmt: skip
     return _layout(
-        figure, height=280, yaxis=amount_axis(),
+        figure, height=280, yaxis=amount_axis() | {"rangemode": "tozero"},
         yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "tickformat": ",d",
                 "rangemode": "tozero"} | OWN_TICKS,
         hoverlabel={"namelength": -1}, **LEGEND_ON_TOP,

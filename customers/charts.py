@@ -4,6 +4,7 @@ import datetime as dt
 
 import pandas as pd
 import plotly.graph_objects as go
+from django.conf import settings
 from django.db.models import Case, DecimalField, F, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils.translation import get_language
@@ -50,7 +51,7 @@ def revenue_sparkline(series: pd.Series) -> str:
             x=[period.to_timestamp() for period in series.index],
             y=series.values.tolist(),
             marker_color="#1d4e89",
-            hovertemplate="%{x|%b %Y}: %{y:,.2f}<extra></extra>",
+            hovertemplate="%{x|%b %Y}: %{y:,.2f} " + settings.KPI_CURRENCY + "<extra></extra>",
             name=_("Net revenue"),
         )
     )

@@ -3,6 +3,7 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -134,6 +135,8 @@ class InteractionForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
 
+    SUMMARY_MAX_LENGTH = 5000  # a summary, not a transcript
+
     def __init__(self, *args, customer: Customer, **kwargs):
         kwargs.setdefault(
             "initial",
@@ -149,6 +152,10 @@ class InteractionForm(forms.ModelForm):
         self.instance.customer = customer
         self.fields["contact"].queryset = customer.contacts.all()
         self.fields["contact"].empty_label = _("— the customer in general —")
+        summary = self.fields["summary"]
+        summary.max_length = self.SUMMARY_MAX_LENGTH
+        summary.widget.attrs["maxlength"] = self.SUMMARY_MAX_LENGTH
+        summary.validators.append(MaxLengthValidator(self.SUMMARY_MAX_LENGTH))
 
     def clean_occurred_at(self):
         occurred_at = self.cleaned_data["occurred_at"]

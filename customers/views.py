@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
@@ -151,6 +152,7 @@ def customer_detail(request: HttpRequest, number: str) -> HttpResponse:
         "kpi": kpi,
         "kpi_groups": kpis_by_group(),
         "revenue_chart": revenue_sparkline(monthly_revenue(customer, as_of)),
+        "kpi_currency": settings.KPI_CURRENCY,
         "contacts": customer.contacts.annotate(interaction_count=Count("interactions")),
         "timeline": customer_timeline(customer),
         "interaction_form": InteractionForm(customer=customer),

@@ -303,11 +303,16 @@ def test_an_action_plans_form_names_people_and_looks_ahead(client_a, rep_a, cust
 def test_the_calendar_feed_lists_the_users_open_tasks(client, rep_a, customer_a):
     task(customer_a, title="Reorder call", due_on=dt.date(2026, 7, 2))
     task(customer_a, title="Done already", status="done")
+    task(customer_a, title="Send the offer", due_on=dt.date(2026, 3, 1))
     response = client.get(feed_url(rep_a))  # calendar apps cannot log in
     body = response.content.decode()
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert "SUMMARY:Reorder call · Alpha Maschinenbau GmbH" in body
     assert "DTSTART;VALUE=DATE:20260702" in body
+    # Overdue: on today, saying since when.
+    [overdue] = [event for event in body.split("BEGIN:VEVENT") if "Send the offer" in event]
+    assert "DTSTART;VALUE=DATE:20260630" in overdue
+    assert "DESCRIPTION:Overdue since 2026-03-01." in overdue
     assert "Done already" not in body
     assert client.get("/agenda/calendar/forged.ics").status_code == 404
 
@@ -370,3 +375,12 @@ def test_a_closed_tasks_page_shows_it_and_an_open_one_leads_to_the_record(
     assert "<dt>Reason</dt><dd>Customer moved</dd>" in content
     german = client_a.get(open_task.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de")
     assert "<dt>Begründung</dt>" in german.content.decode()
+
+
+def test_only_a_key_account_without_a_plan_is_told_it_deserves_one(client_a, customer_a):
+    hint = "Key accounts deserve one: a goal, measures and a review date."
+    with_kpis(customer_a, value_class="A")
+    assert hint in client_a.get(customer_a.get_absolute_url()).content.decode()
+    with_kpis(customer_a, value_class="C")
+    page = client_a.get(customer_a.get_absolute_url()).content.decode()
+    assert hint not in page and "No action plan." in page

@@ -285,6 +285,13 @@ def test_the_inbox_exports_as_csv_and_excel(client_a, red_customer):
     assert len(lines) == 2
     excel = client_a.get(reverse("alerts:export", args=["xlsx"]))
     assert excel.content[:2] == b"PK"
+    Alert.objects.update(kpi_value=400.27777777777778)
+    german = client_a.get(reverse("alerts:export", args=["csv"]), HTTP_ACCEPT_LANGUAGE="de")
+    line = b"".join(german.streaming_content).decode("utf-8-sig").splitlines()[1]
+    assert line.startswith(
+        "Rot;A-1;Alpha Maschinenbau GmbH;A;No purchase for long;Tage seit letztem Kauf;"
+        "400,28;365,0;30.06.2026 10:00;"
+    )
 
 
 def test_acknowledging_from_my_day_stays_on_my_day(client_a, red_customer):

@@ -86,6 +86,9 @@ def test_the_next_page_keeps_filters_and_sort(client_a, rep_a):
         reverse("customers:list"), {"industry": "retail", "sort": "-number"}
     ).content.decode()
     assert 'href="?industry=retail&amp;sort=-number&amp;page=2"' in content
+    # A KPI column sorts the largest first on the first click, a name the alphabet.
+    assert '<a href="?industry=retail&amp;sort=-revenue_12m">' in content
+    assert '<a href="?industry=retail&amp;sort=name">' in content
 
 
 def test_average_days_show_a_tenth_only_when_there_is_one():

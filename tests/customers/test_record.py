@@ -97,6 +97,18 @@ def test_logging_a_contact_with_another_customers_person_is_refused(
     assert Interaction.objects.count() == 0
 
 
+def test_a_contact_summary_is_a_summary_not_a_transcript(client_a, customer_a):
+    url = reverse("customers:interaction_create", args=[customer_a.number])
+    assert 'maxlength="5000"' in client_a.get(url).content.decode()
+    call = {"channel": "phone", "direction": "outbound", "kind": "contact", "rating": "neutral",
+            "occurred_at": "2026-11-26T09:00"}  # fmt: skip
+    response = client_a.post(url, call | {"summary": "x" * 5001})
+    assert response.context["form"].errors["summary"] == [
+        "Ensure this value has at most 5000 characters (it has 5001)."
+    ]
+    assert not Interaction.objects.exists()
+
+
 def test_recording_a_transaction(client_a, customer_a):
     response = client_a.post(
         reverse("customers:transaction_create", args=[customer_a.number]),
