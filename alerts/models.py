@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from alerts.addresses import validate_public_address
 from alerts.choices import VALUE_CLASS_RANK, AlertState, Direction, EventKind, Level
 from cockpit.wording import in_readers_language
 from customers.choices import Industry, LifecyclePhase, ValueClass
@@ -68,6 +69,7 @@ class ToleranceRule(models.Model):
     webhook_url = models.URLField(
         _("webhook"),
         blank=True,
+        validators=[validate_public_address],
         help_text=_(
             "Optional: a signed JSON POST to this address when an alert of the rule opens, "
             "escalates or resolves."

@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from alerts.addresses import refused_address
 from alerts.choices import EventKind
 from alerts.models import WebhookDelivery
 
@@ -71,9 +72,23 @@ def signature(body: bytes) -> str:
     return f"sha256={digest}"
 
 
+class RefusedAddress(ValueError):
+    """The webhook's host is not one it may post to: retrying will not change that."""
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect could lead anywhere: the 3xx is the answer
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def _post(url: str, body: bytes, headers: dict[str, str]) -> None:
+    if reason := refused_address(url):
+        raise RefusedAddress(reason)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+    with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
         if not 200 <= response.status < 300:
             raise urllib.error.HTTPError(url, response.status, "not 2xx", response.headers, None)
 
@@ -105,7 +120,9 @@ def deliver_due(limit: int = 200) -> int:
                 _post(delivery.url, body, headers)
             except (OSError, urllib.error.URLError, ValueError) as exc:
                 delivery.error = str(exc)[:1000]
-                if delivery.attempts >= settings.ALERT_WEBHOOK_MAX_ATTEMPTS:
+                if isinstance(exc, RefusedAddress) or (
+                    delivery.attempts >= settings.ALERT_WEBHOOK_MAX_ATTEMPTS
+                ):
                     delivery.status = WebhookDelivery.Status.FAILED
                 else:  # 2, 4, 8, 16 ... minutes
                     delivery.retry_after = now + dt.timedelta(minutes=2**delivery.attempts)

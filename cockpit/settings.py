@@ -323,6 +323,9 @@ ALERT_PANEL_EXTRAS = ["agenda/_alert_tasks.html"]
 ALERT_MAIL_MAX_ATTEMPTS = env_int("ALERT_MAIL_MAX_ATTEMPTS", 6)
 ALERT_WEBHOOK_SECRET = env_str("ALERT_WEBHOOK_SECRET", SECRET_KEY)
 ALERT_WEBHOOK_MAX_ATTEMPTS = env_int("ALERT_WEBHOOK_MAX_ATTEMPTS", 8)
+# Webhooks post to public addresses only, unless a team chat inside the company network
+# is meant: then this lets them reach private, loopback and link-local addresses too.
+ALERT_WEBHOOK_PRIVATE_NETWORKS = env_bool("ALERT_WEBHOOK_PRIVATE_NETWORKS", False)
 CELERY_BEAT_SCHEDULE["catch-up-kpi-backlog"] = {
     "task": "customers.tasks.catch_up_kpi_backlog",
     "schedule": 60.0,

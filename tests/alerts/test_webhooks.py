@@ -45,7 +45,8 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    settings.ALERT_WEBHOOK_PRIVATE_NETWORKS = True  # the receiver listens on 127.0.0.1
     made = []
 
     def make(statuses=()):
@@ -126,3 +127,30 @@ def test_an_admin_sets_a_webhook_in_the_admin(admin_user, client):
     assert page.status_code == 200
     assert 'name="webhook_url"' in page.content.decode()
     assert client.get("/admin/alerts/webhookdelivery/").status_code == 200
+
+
+def test_a_webhook_to_the_servers_own_network_is_refused(receiver, settings, customer_a):
+    from django.core.exceptions import ValidationError
+
+    ToleranceRule.objects.all().delete()
+    hook = receiver()
+    settings.ALERT_WEBHOOK_PRIVATE_NETWORKS = False
+    inward = ToleranceRule(name="Inward", kpi="recency_days", direction="too_high",
+                           yellow_bound=180, red_bound=365, guidance="Call.",
+                           webhook_url="http://169.254.169.254/latest/meta-data/")  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        inward.full_clean()
+    assert refused.value.message_dict["webhook_url"] == [
+        "169.254.169.254 is a private or local address (169.254.169.254): webhooks go to "
+        "public addresses unless ALERT_WEBHOOK_PRIVATE_NETWORKS is set."
+    ]
+    # A rule saved before (or an address that moved): the delivery fails at once, unsent.
+    with time_machine.travel(NOW - dt.timedelta(hours=1), tick=False):
+        rule(webhook_url=hook.url)
+    with_kpis(customer_a, recency_days=400)
+    evaluate(1, now=NOW)
+    webhooks.queue_webhooks()
+    assert webhooks.deliver_due() == 0
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, hook.received) == ("failed", 1, [])
+    assert delivery.error.startswith("127.0.0.1 is a private or local address (127.0.0.1)")
