@@ -425,5 +425,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "m2m_fields": ["segments", "owners"],
     },
     {"model": "alerts.Alert", "include_fields": ["state", "snoozed_until", "resolved_at"]},
+    # The settings that shape what every rep sees: the segment map and the contact rhythms.
+    "customers.RFMSegment",
+    "agenda.ContactCadence",
+    "agenda.Sequence",
+    "agenda.SequenceStep",
 )
 PERSONAL_DATA_HOOKS = ["alerts.privacy", "agenda.privacy"]

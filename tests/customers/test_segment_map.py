@@ -119,3 +119,16 @@ def test_a_segment_a_rule_is_limited_to_cannot_be_deleted(admin_user):
     rule.segments.clear()
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not RFMSegment.objects.filter(code="hibernating").exists()
+
+
+def test_a_change_of_the_segment_map_is_in_the_audit_log(admin_user):
+    from auditlog.models import LogEntry
+
+    hibernating = RFMSegment.objects.get(code="hibernating")
+    logged_in(admin_user).post(
+        reverse("admin:customers_rfmsegment_change", args=[hibernating.pk]),
+        {"name_en": "Sleeping", "name_de": "Im Winterschlaf", "r_min": 1, "r_max": 2,
+         "f_min": 1, "f_max": 2, "priority": 1, "description": "", "description_de": ""},
+    )  # fmt: skip
+    [entry] = LogEntry.objects.get_for_object(hibernating)
+    assert (entry.actor, entry.changes_dict["name_en"]) == (admin_user, ["Hibernating", "Sleeping"])
