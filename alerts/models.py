@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from alerts.addresses import validate_public_address
 from alerts.choices import VALUE_CLASS_RANK, AlertState, Direction, EventKind, Level
+from cockpit.people import person_name
 from cockpit.wording import in_readers_language
 from customers.choices import Industry, LifecyclePhase, ValueClass
 from customers.kpis.catalogue import BY_NAME, CATALOGUE, Unit
@@ -161,6 +162,20 @@ class ToleranceRule(models.Model):
     @property
     def localized_guidance(self) -> str:
         return in_readers_language(self.guidance, self.guidance_de)
+
+    def scope_parts(self) -> list[str]:
+        """The scope in words, one part per kind of limit; empty for every customer.
+        Reads segments and owners: prefetch them for a list of rules."""
+        industries, phases = dict(Industry.choices), dict(LifecyclePhase.choices)
+        parts = [
+            _("class %(classes)s") % {"classes": ", ".join(self.value_classes)}
+            if self.value_classes else "",
+            ", ".join(segment.name for segment in self.segments.all()),
+            ", ".join(str(industries.get(i, i)) for i in self.industries),
+            ", ".join(str(phases.get(p, p)) for p in self.phases),
+            ", ".join(person_name(owner) for owner in self.owners.all()),
+        ]  # fmt: skip
+        return [part for part in parts if part]
 
     @property
     def kpi_entry(self):

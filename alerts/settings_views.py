@@ -46,7 +46,12 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
         preview = preview_counts(rule)
     else:
         preview = None
-    context = {"form": form, "rule": rule, "preview": preview}
+    switched_off = (
+        "enabled" not in request.POST
+        if request.method == "POST"
+        else bool(rule and not rule.enabled)
+    )
+    context = {"form": form, "rule": rule, "preview": preview, "switched_off": switched_off}
     return render(request, "alerts/rule_form.html", context)
 
 
@@ -64,5 +69,12 @@ def rule_preview(request: HttpRequest) -> HttpResponse:
         for error in form.errors.get(name, [])
     ]
     return render(
-        request, "alerts/_rule_preview.html", {"preview": form.preview(), "problems": problems}
+        request,
+        "alerts/_rule_preview.html",
+        # An unticked checkbox is not sent at all: "on" absent means switched off.
+        {
+            "preview": form.preview(),
+            "problems": problems,
+            "switched_off": "enabled" not in request.POST,
+        },
     )

@@ -50,6 +50,11 @@ def test_the_preview_counts_yellow_and_red_customers_and_follows_the_bounds(clie
     wrong_way = client_admin.post(url, FORM | {"red_bound": "60"}).content.decode()
     assert "Too high: the red bound must be at or above yellow." in wrong_way
     assert "Choose a KPI" not in wrong_way
+    off = {name: value for name, value in FORM.items() if name != "enabled"}
+    switched_off = client_admin.post(url, off).content.decode()
+    assert "Switched off, this rule colours nobody. Switched on, today it would colour" in (
+        switched_off
+    )
     assert not ToleranceRule.objects.filter(name="Silent key accounts").exists()
 
 
@@ -90,9 +95,17 @@ def test_reps_and_managers_cannot_configure_rules(client_a, client_manager):
         assert client.post(reverse("alerts:rule_preview"), FORM).status_code == 403
 
 
-def test_the_rule_list_shows_every_rule(client_admin):
+def test_the_rule_list_shows_every_rule_and_whom_it_is_for(client_admin, rep_a):
+    from customers.models import RFMSegment
+
+    client_admin.post(reverse("alerts:rule_create"), FORM)
+    rule = ToleranceRule.objects.get(name="Silent key accounts")
+    rule.segments.set([RFMSegment.objects.get(code="champions")])
+    rule.owners.set([rep_a])
     content = client_admin.get(reverse("alerts:rules")).content.decode()
     assert "A-class customer without contact" in content and "Pays late" in content
+    assert f'<td class="small">class A · Champions · {rep_a.get_full_name()}</td>' in content
+    assert '<td class="small">all customers</td>' in content
 
 
 def test_the_rule_list_reads_and_sorts_in_the_readers_language(client_admin):

@@ -75,6 +75,7 @@ EXPECTED: dict[str, tuple[str, dict[str, int]]] = {
     "alerts:rule_update": row("GET", 302, 403, 403, 403, 200),
     "alerts:acknowledge": row("POST", 302, 302, 404, 302, 302),
     "alerts:snooze": row("POST", 302, 302, 404, 302, 302),
+    "alerts:resolve": row("POST", 302, 302, 404, 302, 302),
     "agenda:my_day": row("GET", 302, 200, 200, 200, 200),
     "agenda:task": row("GET", 302, 302, 404, 302, 302),  # opens the task on the record
     "agenda:task_edit": row("GET", 302, 200, 404, 200, 200),
