@@ -91,6 +91,9 @@ class AlertAdmin(admin.ModelAdmin):
                        "changed_at", "resolved_at"]  # fmt: skip
     inlines = [AlertEventInline]
 
+    def has_add_permission(self, request) -> bool:
+        return False  # alerts come from the evaluation of the rules
+
     @admin.display(description=_("KPI value"), ordering="kpi_value")
     def shown_kpi_value(self, alert: Alert) -> str:
         return format_kpi(alert.rule.kpi, alert.kpi_value)
@@ -98,9 +101,12 @@ class AlertAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["event", "url", "status", "attempts", "retry_after", "sent_at"]
+    list_display = ["event", "url", "status", "attempts", "error", "retry_after", "sent_at"]
     list_filter = ["status"]
     readonly_fields = ["event", "url", "attempts", "error", "created_at", "sent_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # deliveries are queued by alert events
 
 
 @admin.register(Notification)

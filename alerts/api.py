@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from alerts import services
+from alerts.filtersets import AlertFilterSet
 from alerts.models import Alert, ToleranceRule
 from alerts.serializers import (
     AlertDetailSerializer,
@@ -23,7 +24,7 @@ from cockpit.api_common import IsAdminRole
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Alerts on the customers the user may see; unresolved ones unless ``?state=resolved``."""
 
-    filterset_fields = ["level", "state", "rule"]
+    filterset_class = AlertFilterSet
     ordering_fields = ["id", "opened_at", "changed_at"]
 
     def get_queryset(self) -> QuerySet:

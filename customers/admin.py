@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from customers.kpis.engine import segment_cells
@@ -65,8 +66,14 @@ class TransactionAdmin(admin.ModelAdmin):
 class PredictiveModelAdmin(admin.ModelAdmin):
     """Fits are written by the KPI runs; the admin reads them (also on /kpis/model/)."""
 
-    list_display = ["as_of", "status", "repeat_customers", "log_likelihood", "fitted_at"]
+    list_display = ["as_of", "status", "repeat_customers", "shown_log_likelihood", "fitted_at"]
     list_filter = ["status"]
+
+    @admin.display(description=_("log-likelihood"), ordering="log_likelihood")
+    def shown_log_likelihood(self, model: PredictiveModel) -> str:
+        if model.log_likelihood is None:
+            return "—"
+        return formats.number_format(model.log_likelihood, 2, force_grouping=True)
 
     def has_add_permission(self, request) -> bool:
         return False

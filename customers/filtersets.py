@@ -101,7 +101,7 @@ def _segment_choices() -> list[tuple[str, str]]:
     return [(str(s.pk), s.name) for s in RFMSegment.objects.all()] + [("none", _("No segment"))]
 
 
-def _owners(request) -> QuerySet:
+def visible_owners(request) -> QuerySet:
     User = get_user_model()
     if request is None:
         return User.objects.none()
@@ -114,7 +114,7 @@ class CustomerFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
     # ?owner=null: customers nobody looks after yet (a transaction import creates them so)
-    owner = PersonChoiceFilter(queryset=_owners, label=_("Owner"), null_label=_("Nobody"))
+    owner = PersonChoiceFilter(queryset=visible_owners, label=_("Owner"), null_label=_("Nobody"))
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"))
     kind = django_filters.ChoiceFilter(choices=CustomerKind.choices, label=_("Kind"))
     value_class = django_filters.ChoiceFilter(

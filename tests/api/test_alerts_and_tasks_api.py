@@ -33,6 +33,15 @@ def test_a_rep_sees_and_acts_on_their_alerts_only(api_a, red_alert, customer_b):
     )  # fmt: skip
 
 
+def test_a_manager_filters_alerts_by_owner_as_the_inbox_does(api_manager, red_alert, rep_b):
+    def customers(query: str) -> list[str]:
+        return [a["customer"] for a in api_manager.get(f"/api/v1/alerts/{query}").json()["results"]]
+
+    assert sorted(customers("")) == ["A-1", "B-1"]
+    assert customers(f"?owner={rep_b.username}") == customers(f"?owner={rep_b.pk}") == ["B-1"]
+    assert api_manager.get("/api/v1/alerts/?owner=nobody-here").status_code == 400
+
+
 @time_machine.travel(NOW, tick=False)
 def test_snooze_needs_a_future_day_and_a_reason(api_a, red_alert):
     refused = api_a.post(f"/api/v1/alerts/{red_alert.pk}/snooze/", {"until": "2026-06-01"})
