@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -36,7 +36,8 @@ class ContactCadence(models.Model):
     )
     industry = models.CharField(_("industry"), max_length=32, choices=Industry.choices, blank=True)
     interval_days = models.PositiveIntegerField(
-        _("contact at least every (days)"), validators=[MinValueValidator(1)]
+        _("contact at least every (days)"),
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],  # ten years at most
     )
     in_person = models.BooleanField(
         _("in person"), default=False, help_text=_("Only visits and events restart the clock.")

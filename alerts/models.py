@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -29,6 +30,9 @@ from customers.models.customers import OfCustomerQuerySet
 NUMERIC_KPIS = [
     (kpi.name, kpi.label) for kpi in CATALOGUE if kpi.unit not in (Unit.DATE, Unit.LABEL)
 ]
+
+
+MAX_FLAP_GUARD = 30
 
 
 class ToleranceRule(models.Model):
@@ -81,11 +85,16 @@ class ToleranceRule(models.Model):
     extra_recipients = models.TextField(
         _("extra addresses"), blank=True, help_text=_("E-mail addresses, one per line.")
     )
+    # At most a month of nightly evaluations: more, and the rule would never speak.
     pending_evaluations = models.PositiveSmallIntegerField(
-        _("evaluations out of band before it opens"), default=1
+        _("evaluations out of band before it opens"),
+        default=1,
+        validators=[MaxValueValidator(MAX_FLAP_GUARD)],
     )
     resolve_after = models.PositiveSmallIntegerField(
-        _("evaluations back in band before it resolves"), default=1
+        _("evaluations back in band before it resolves"),
+        default=1,
+        validators=[MaxValueValidator(MAX_FLAP_GUARD)],
     )
     enabled = models.BooleanField(
         _("on"),

@@ -30,7 +30,10 @@ class RFMSegment(models.Model):
     f_min = models.PositiveSmallIntegerField(_("F from"), validators=SCORE)
     f_max = models.PositiveSmallIntegerField(_("F to"), validators=SCORE)
     priority = models.PositiveSmallIntegerField(
-        _("priority"), default=100, help_text=_("Where cells overlap, the lowest number wins.")
+        _("priority"),
+        default=100,
+        validators=[MaxValueValidator(999)],
+        help_text=_("Where cells overlap, the lowest number wins."),
     )
     description = models.TextField(_("description (English)"), blank=True)
     description_de = models.TextField(_("description (German)"), blank=True)

@@ -58,6 +58,16 @@ def test_the_preview_counts_yellow_and_red_customers_and_follows_the_bounds(clie
     assert not ToleranceRule.objects.filter(name="Silent key accounts").exists()
 
 
+def test_a_flap_guard_longer_than_a_month_is_refused(client_admin):
+    response = client_admin.post(
+        reverse("alerts:rule_create"), FORM | {"pending_evaluations": "31"}
+    )
+    assert response.context["form"].errors == {
+        "pending_evaluations": ["Ensure this value is less than or equal to 30."]
+    }
+    assert not ToleranceRule.objects.filter(name="Silent key accounts").exists()
+
+
 def test_an_admin_creates_a_rule(client_admin, book):
     response = client_admin.post(reverse("alerts:rule_create"), FORM)
     assert response.status_code == 302
