@@ -40,7 +40,7 @@ class RFMSegment(models.Model):
 
     class Meta:
         verbose_name = _("RFM segment")
-        verbose_name_plural = _("RFM segment map")
+        verbose_name_plural = _("RFM segments")
         ordering = ["priority", "code"]
         constraints = [
             models.CheckConstraint(
@@ -66,6 +66,10 @@ class RFMSegment(models.Model):
             value = getattr(self, field)
             if value is not None and not 1 <= value <= 5:
                 raise ValidationError({field: _("Scores run from 1 to 5.")})
+        if self.r_min is not None and self.r_max is not None and self.r_min > self.r_max:
+            raise ValidationError({"r_max": _("“R to” must be at least “R from”.")})
+        if self.f_min is not None and self.f_max is not None and self.f_min > self.f_max:
+            raise ValidationError({"f_max": _("“F to” must be at least “F from”.")})
 
 
 class CustomerKPIQuerySet(OfCustomerQuerySet):

@@ -132,3 +132,15 @@ def test_a_change_of_the_segment_map_is_in_the_audit_log(admin_user):
     )  # fmt: skip
     [entry] = LogEntry.objects.get_for_object(hibernating)
     assert (entry.actor, entry.changes_dict["name_en"]) == (admin_user, ["Hibernating", "Sleeping"])
+
+
+def test_a_segment_with_its_bounds_the_wrong_way_round_names_the_score(admin_user):
+    response = logged_in(admin_user).post(
+        reverse("admin:customers_rfmsegment_add"),
+        {"code": "odd", "name_en": "Odd", "name_de": "Seltsam", "r_min": 5, "r_max": 3,
+         "f_min": 1, "f_max": 2, "priority": 50, "description": "", "description_de": ""},
+    )  # fmt: skip
+    assert response.context["adminform"].form.errors == {
+        "r_max": ["“R to” must be at least “R from”."]
+    }
+    assert not RFMSegment.objects.filter(code="odd").exists()
