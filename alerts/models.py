@@ -141,6 +141,10 @@ class ToleranceRule(models.Model):
 
     def clean(self) -> None:
         errors = {}
+        name = (self.name or "").strip()
+        if name and ToleranceRule.objects.filter(name__iexact=name).exclude(pk=self.pk).exists():
+            # Alerts, mails and the inbox tell rules apart by their names.
+            errors["name"] = _("There is a rule of this name already.")
         if self.yellow_bound is not None and self.red_bound is not None:
             if self.direction == Direction.TOO_HIGH and self.red_bound < self.yellow_bound:
                 errors["red_bound"] = _("Too high: the red bound must be at or above yellow.")

@@ -58,6 +58,12 @@ def test_the_preview_counts_yellow_and_red_customers_and_follows_the_bounds(clie
     assert not ToleranceRule.objects.filter(name="Silent key accounts").exists()
 
 
+def test_a_second_rule_of_the_same_name_is_refused(client_admin):
+    response = client_admin.post(reverse("alerts:rule_create"), FORM | {"name": "pays LATE"})
+    assert response.context["form"].errors == {"name": ["There is a rule of this name already."]}
+    assert ToleranceRule.objects.filter(name__iexact="pays late").count() == 1
+
+
 def test_a_flap_guard_longer_than_a_month_is_refused(client_admin):
     response = client_admin.post(
         reverse("alerts:rule_create"), FORM | {"pending_evaluations": "31"}

@@ -66,15 +66,20 @@ def test_resolving_by_hand_turns_the_customer_green(api_a, red_alert, customer_a
 
 def test_rules_are_for_admins(api_a, api_admin):
     assert api_a.get("/api/v1/rules/").status_code == 403
-    pays_late = {"name": "Pays late", "kpi": "payment_delay_days", "direction": "too_high",
+    pays_late = {"name": "Pays very late", "kpi": "payment_delay_days", "direction": "too_high",
                  "yellow_bound": 30, "red_bound": 14, "guidance": "Remind kindly."}  # fmt: skip
     bad = api_admin.post("/api/v1/rules/", pays_late, format="json")
     assert bad.status_code == 400
-    assert bad.json()["errors"][0]["field"] == "red_bound"
+    assert [e["field"] for e in bad.json()["errors"]] == ["red_bound"]
     good = api_admin.post("/api/v1/rules/", pays_late | {"yellow_bound": 14, "red_bound": 30},
                           format="json")  # fmt: skip
     assert good.status_code == 201
-    assert ToleranceRule.objects.filter(name="Pays late").exists()
+    assert ToleranceRule.objects.filter(name="Pays very late").exists()
+    again = api_admin.post("/api/v1/rules/", pays_late | {"yellow_bound": 14, "red_bound": 30},
+                           format="json")  # fmt: skip
+    assert [(e["field"], e["message"]) for e in again.json()["errors"]] == [
+        ("name", "There is a rule of this name already.")
+    ]
 
 
 def test_tasks_are_created_and_completed_with_the_contact_logged(api_a, rep_a, customer_a,
