@@ -17,7 +17,10 @@ from alerts.forms import AcknowledgeForm, SnoozeForm, keep_rejected_snooze
 from alerts.models import Alert
 from cockpit.navigation import redirect_back
 from cockpit.people import person_name
+from cockpit.roles import sees_all_customers
+from cockpit.search import alphabetical
 from customers import list_export
+from customers.forms import sales_reps
 
 
 def visible_alert(request: HttpRequest, alert_id: int) -> Alert:
@@ -120,6 +123,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     filters = {"level": level, "owner": owner.pk if owner else None}
     page_query = urlencode({name: value for name, value in filters.items() if value})
     context = {"page": page, "level": level, "owner": owner, "page_query": page_query}
+    if sees_all_customers(request.user):
+        context["owners"] = sorted(sales_reps(), key=lambda rep: alphabetical(person_name(rep)))
     return render(request, "alerts/inbox.html", context)
 
 
