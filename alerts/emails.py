@@ -36,7 +36,8 @@ DIGEST_PERIODS = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(days=7)}
 
 def mail_items(notification: Notification) -> list[MailItem]:
     """The events of a mail, the reddest and most valuable customers first; in a digest
-    what opened or escalated within its period leads within those, then the oldest."""
+    what opened or escalated within its period leads within its colour (the mail lists
+    only the first LISTED_AT_MOST), then the oldest."""
     events = notification.events.select_related("alert__customer__kpi", "alert__rule").order_by(
         "id"
     )
@@ -66,7 +67,7 @@ def mail_items(notification: Notification) -> list[MailItem]:
         alert = item.event.alert
         kpi = getattr(alert.customer, "kpi", None)
         value_class = kpi.value_class if kpi else "C"
-        return (-LEVEL_RANK[item.level], VALUE_CLASS_RANK[value_class], not item.news,
+        return (-LEVEL_RANK[item.level], not item.news, VALUE_CLASS_RANK[value_class],
                 alert.opened_at, alert.customer.name)  # fmt: skip
 
     return sorted((item(e) for e in events), key=order)

@@ -128,9 +128,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/inbox.html", context)
 
 
-def _rounded(value: float | None) -> float | str:
+def _rounded(value: float | None) -> float | int | str:
     """A KPI value as a person reads it: 37.28 days, not 37.27777777777778."""
-    return "" if value is None else round(value, 2)
+    if value is None:
+        return ""
+    return int(value) if float(value).is_integer() else round(value, 2)
 
 
 def _export_rows(alerts) -> Iterator[list]:

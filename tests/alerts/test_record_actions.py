@@ -293,7 +293,7 @@ def test_the_inbox_exports_as_csv_and_excel(client_a, red_customer):
     line = b"".join(german.streaming_content).decode("utf-8-sig").splitlines()[1]
     assert line.startswith(
         "Rot;A-1;Alpha Maschinenbau GmbH;A;No purchase for long;Tage seit letztem Kauf;"
-        "400,28;365,0;30.06.2026 10:00;"
+        "400,28;365;30.06.2026 10:00;"
     )
 
 
