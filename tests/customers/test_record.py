@@ -97,6 +97,21 @@ def test_logging_a_contact_with_another_customers_person_is_refused(
     assert Interaction.objects.count() == 0
 
 
+def test_each_field_points_screen_readers_at_its_help_text(client_a, customer_a):
+    import re
+
+    page = client_a.get(reverse("customers:transaction_create", args=[customer_a.number]))
+    html = page.content.decode()
+    described = {i for ids in re.findall(r'aria-describedby="([^"]+)"', html) for i in ids.split()}
+    assert "id_external_ref_helptext" in described
+    assert described <= set(re.findall(r' id="([^"]+)"', html))
+    record = client_a.get(customer_a.get_absolute_url()).content.decode()  # log a contact
+    described = {
+        i for ids in re.findall(r'aria-describedby="([^"]+)"', record) for i in ids.split()
+    }
+    assert described <= set(re.findall(r' id="([^"]+)"', record))
+
+
 def test_a_contact_summary_is_a_summary_not_a_transcript(client_a, customer_a):
     url = reverse("customers:interaction_create", args=[customer_a.number])
     assert 'maxlength="5000"' in client_a.get(url).content.decode()
