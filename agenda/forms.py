@@ -18,6 +18,16 @@ def _assignable(user, customer):
     return get_user_model().objects.filter(pk__in=ids).order_by("username")
 
 
+def not_moved_into_the_past(form: forms.ModelForm, field: str, message: str):
+    """A new task or plan is dated ahead; an existing one may keep its passed date (it shows
+    as overdue) but not be moved into the past."""
+    day = form.cleaned_data.get(field)
+    moved = form.instance.pk is None or day != getattr(form.instance, field)
+    if day and moved and day < timezone.localdate():
+        raise forms.ValidationError(message)
+    return day
+
+
 class TaskForm(forms.ModelForm):
     class Meta:
         model = Task
@@ -43,13 +53,8 @@ class TaskForm(forms.ModelForm):
             self.fields["title"].required = True
 
     def clean_due_on(self):
-        """A new task is due ahead; an existing one may keep its passed date (it shows as
-        overdue) but not be moved into the past: postponing to 2020 is a typo."""
-        due_on = self.cleaned_data.get("due_on")
-        moved = self.instance.pk is None or due_on != self.instance.due_on
-        if due_on and moved and due_on < timezone.localdate():
-            raise forms.ValidationError(_("Due today or a later day."))
-        return due_on
+        """Postponing to 2020 is a typo (see not_moved_into_the_past)."""
+        return not_moved_into_the_past(self, "due_on", _("Due today or a later day."))
 
 
 class CompleteTaskForm(forms.Form):
@@ -87,10 +92,4 @@ class ActionPlanForm(forms.ModelForm):
             del self.fields["status"]
 
     def clean_review_on(self):
-        """A new plan is reviewed ahead; an existing one may keep a passed date (overdue
-        reviews are shown as such) but not be moved into the past."""
-        review_on = self.cleaned_data.get("review_on")
-        moved = self.instance.pk is None or review_on != self.instance.review_on
-        if review_on and moved and review_on < timezone.localdate():
-            raise forms.ValidationError(_("Review on today or a later day."))
-        return review_on
+        return not_moved_into_the_past(self, "review_on", _("Review on today or a later day."))

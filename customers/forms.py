@@ -32,8 +32,8 @@ class DateInput(forms.DateInput):
 class DecimalInput(forms.TextInput):
     """A number as text in the page's notation, with the phone's number keyboard."""
 
-    def __init__(self, **kwargs):
-        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off"} | kwargs)
+    def __init__(self, attrs: dict | None = None):
+        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
 
 class GroupedDecimalField(forms.DecimalField):
@@ -153,7 +153,6 @@ class InteractionForm(forms.ModelForm):
         self.fields["contact"].queryset = customer.contacts.all()
         self.fields["contact"].empty_label = _("— the customer in general —")
         summary = self.fields["summary"]
-        summary.max_length = self.SUMMARY_MAX_LENGTH
         summary.widget.attrs["maxlength"] = self.SUMMARY_MAX_LENGTH
         summary.validators.append(MaxLengthValidator(self.SUMMARY_MAX_LENGTH))
 
