@@ -19,10 +19,14 @@
       var points = [];
       for (var i = 0; i < names.length; i++) {
         var value = values[i];
-        if (typeof value === "number") { value = value.toLocaleString(document.documentElement.lang || "en"); }
+        if (value === undefined) { continue; }
+        if (typeof value === "number") {
+          value = value.toLocaleString(document.documentElement.lang || "en", {maximumFractionDigits: 1});
+        }
         points.push(names[i] + ": " + value);
       }
-      parts.push((trace.name ? trace.name + " — " : "") + points.join("; "));
+      var named = trace.name && !/^trace \d+$/.test(trace.name);  // plotly's default name
+      parts.push((named ? trace.name + " — " : "") + points.join("; "));
     });
     element.setAttribute("role", "img");
     element.setAttribute("aria-label", [heading].concat(parts).filter(Boolean).join(". "));
@@ -31,11 +35,12 @@
     var source = document.getElementById(element.dataset.figure);
     if (!source) { return; }
     var figure = JSON.parse(JSON.parse(source.textContent));
-    describe(element, figure);
     // Month names and number separators in the page's language (German: plotly-locale-de.js).
     var config = {displayModeBar: false, responsive: true, locale: document.documentElement.lang || "en"};
     Plotly.newPlot(element, figure.data, figure.layout, config)
       .then(function () {
+        // From the drawn traces: plotly has decoded the JSON's packed number arrays.
+        describe(element, {data: element._fullData || element.data});
         element.dataset.rendered = "true";
         element.on("plotly_click", function (event) {
           var url = event.points && event.points.length ? urlOf(event.points[0]) : null;

@@ -73,7 +73,8 @@ def test_a_manager_opens_the_cockpit_and_clicks_the_red_slice(page, shipped_data
     assert page.console_errors == []
     # Screen readers get each chart as an image described in words.
     described = page.get_attribute("#chart-value-classes", "aria-label")
-    assert described.startswith("Value classes") and "Class A: " in described
+    assert described.startswith("Value classes. Customers — Class A: ")
+    assert re.search(r"Class A: \d", described) and "undefined" not in described
     assert page.get_attribute("#chart-value-classes", "role") == "img"
     save_screenshot(page, "cockpit-en")
     assert page.evaluate(SEPARATORS) == ".,"
